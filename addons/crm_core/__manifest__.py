@@ -26,6 +26,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "application": True,
 }

@@ -15,6 +15,8 @@ PG_BIN="${CRM_PG_BIN:-/usr/lib/postgresql/15/bin}"
 CRM_DB="${CRM_DB:-crm}"
 CRM_PORT="${CRM_PORT:-8069}"
 CRM_ADDONS="crm_core,crm_service,crm_callcenter,crm_analytics"
+# Languages loaded into new databases; the first is the default for new users.
+CRM_LANGS="zh_CN,en_US"
 mkdir -p "$LOG_DIR"
 
 say() { printf '%s\n' "$*" >&2; }
@@ -54,12 +56,14 @@ Odoo 11 needs Python 3.7. Install it with pyenv:  pyenv install 3.7.16
 requirements_stamp() { cat "$ROOT/config/requirements.txt" | sha256sum | cut -c1-16; }
 
 pip_failed() {
-    # Name the package pip was working on when it failed, then the error lines.
-    local log=$1 what pkg
-    what=$2
-    pkg=$(grep -E '^(Collecting|Processing|Building wheel for|Running setup.py install for|  Running setup.py install for) ' "$log" |
-        tail -n 1 | sed -E 's/^ *//')
-    say "error: $what failed${pkg:+ at: $pkg}"
+    # Name the package that failed (pip's own words first, else the package it was
+    # working on), then pip's error lines.
+    local log=$1 what=$2 pkg
+    pkg=$(grep -oE '(No matching distribution found for|Failed building wheel for|Failed to build|for package) [^ ]+' "$log" |
+        head -n 1 | awk '{print $NF}' || true)
+    [ -n "$pkg" ] || pkg=$(grep -E '^ *(Collecting|Processing|Running setup.py install for) ' "$log" |
+        tail -n 1 | awk '{print $2}' || true)
+    say "error: $what failed on package: ${pkg:-unknown}"
     grep -E '^(ERROR|error):' "$log" | head -n 5 >&2 || true
     die "full pip output: $log"
 }
@@ -123,14 +127,17 @@ ensure_lint_venv() {
 # --- lessc for the web client's stylesheets ------------------------------------------
 
 ensure_lessc() {
+    # lessc (and playwright-core for screenshots and UI tests), pinned by
+    # config/package-lock.json, installed under var/node.
     local dir="$VAR/node"
-    if ! [ -x "$dir/node_modules/.bin/lessc" ] || ! cmp -s "$ROOT/config/package.json" "$dir/package.json"; then
+    if ! [ -x "$dir/node_modules/.bin/lessc" ] ||
+        ! cmp -s "$ROOT/config/package-lock.json" "$dir/package-lock.json"; then
         command -v npm >/dev/null 2>&1 ||
             die "npm not found; it installs lessc for the web client (apt-get install nodejs npm)."
         step "Installing lessc into var/node"
         mkdir -p "$dir"
-        cp "$ROOT/config/package.json" "$dir/package.json"
-        (cd "$dir" && npm install --no-audit --no-fund --loglevel=error) \
+        cp "$ROOT/config/package.json" "$ROOT/config/package-lock.json" "$dir/"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) \
             >"$LOG_DIR/npm.log" 2>&1 || die "npm install of less failed (see $LOG_DIR/npm.log)"
     fi
     export PATH="$dir/node_modules/.bin:$PATH"
@@ -174,6 +181,9 @@ ensure_postgres() {
         DB_USER="${PGUSER:-$(id -un)}"
         DB_PASSWORD="${PGPASSWORD:-}"
         export PGPORT="$DB_PORT" PGUSER="$DB_USER"
+        [ "$DB_USER" != postgres ] ||
+            die "Odoo refuses to connect as the PostgreSQL superuser 'postgres': create a role
+with CREATEDB (createuser --createdb odoo) and set PGUSER to it."
         local out
         if ! out=$(PGCONNECT_TIMEOUT=5 psql -d postgres -tAc 'select 1' 2>&1); then
             die "cannot reach the external PostgreSQL at $DB_HOST:$DB_PORT as $DB_USER:

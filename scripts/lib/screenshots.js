@@ -1,0 +1,74 @@
+// Take the README's screenshots from a running server (./scripts/run):
+//   node scripts/lib/screenshots.js [base-url] [out-dir]
+// Logs in as demo users in Debian's chromium through playwright-core.
+const path = require("path");
+const { chromium } = require(path.join(process.env.CRM_NODE_MODULES, "playwright-core"));
+
+const base = process.argv[2] || "http://127.0.0.1:8069";
+const out = process.argv[3] || "docs/screenshots";
+
+async function jsonrpc(page, url, params) {
+  return page.evaluate(async ([u, p]) => {
+    const r = await fetch(u, {method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({jsonrpc: "2.0", method: "call", params: p})});
+    return (await r.json()).result;
+  }, [url, params]);
+}
+
+async function submitLogin(page, user) {
+  await page.goto(base + "/web/login");
+  await page.fill("input[name=login]", user);
+  await page.fill("input[name=password]", user === "admin" ? "admin" : "demo");
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+}
+
+async function login(browser, user, lang) {
+  // Log in as `user`; with `lang`, switch the user's language and log in again (the
+  // session keeps the language it started with).
+  const context = await browser.newContext({viewport: {width: 1366, height: 800}});
+  const page = await context.newPage();
+  await submitLogin(page, user);
+  if (lang) {
+    const uid = await page.evaluate(() => odoo.session_info && odoo.session_info.uid);
+    await jsonrpc(page, "/web/dataset/call_kw/res.users/write",
+      {model: "res.users", method: "write", args: [[uid], {lang}], kwargs: {}});
+    await page.goto(base + "/web/session/logout");
+    await submitLogin(page, user);
+  }
+  await page.waitForSelector("#oe_main_menu_navbar", {timeout: 30000});
+  return page;
+}
+
+async function openMenu(page, xmlid) {
+  await page.click(`a[data-menu-xmlid='${xmlid}']`);
+  await page.waitForSelector(".o_control_panel", {timeout: 30000});
+  await page.waitForTimeout(1500);
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    let page = await login(browser, "rep", "en_US");
+    await openMenu(page, "crm.crm_menu_root");
+    await page.screenshot({path: path.join(out, "crm-sales-rep.png")});
+
+    page = await login(browser, "supervisor", "zh_CN");
+    await openMenu(page, "crm.crm_menu_root");
+    await openMenu(page, "crm_callcenter.crm_callcenter_call_activity_menu");
+    await page.screenshot({path: path.join(out, "crm-call-center-zh.png")});
+
+    page = await login(browser, "admin", "en_US");
+    await page.goto(base + "/web#model=res.users&view_type=list&action=base.action_res_users");
+    await page.waitForSelector(".o_list_view", {timeout: 30000});
+    await page.click("td:has-text('陈静 Chen Jing')");
+    await page.waitForSelector(".o_form_view", {timeout: 30000});
+    await page.waitForTimeout(1000);
+    await page.screenshot({path: path.join(out, "user-roles.png"), fullPage: true});
+  } finally {
+    await browser.close();
+  }
+})().catch((err) => { console.error(err); process.exit(1); });

@@ -1,2 +1,4 @@
 from . import test_acl_audit
+from . import test_lib_fairness
+from . import test_lib_phone
 from . import test_security_registry

@@ -56,6 +56,22 @@ async function openMenu(page, xmlid) {
     await openMenu(page, "crm.crm_menu_root");
     await page.screenshot({path: path.join(out, "crm-sales-rep.png")});
 
+    await openMenu(page, "crm_core.crm_core_customer_pool_menu");
+    await page.screenshot({path: path.join(out, "customer-pool.png")});
+    await openMenu(page, "crm_core.crm_core_customer_my_menu");
+    await page.click("td:has-text('上海华腾机械有限公司')");
+    await page.waitForSelector(".o_form_view", {timeout: 30000});
+    await page.click("a[role=tab]:has-text('CRM'), .nav-tabs a:has-text('CRM')");
+    await page.waitForTimeout(800);
+    await page.screenshot({path: path.join(out, "customer-360.png"), fullPage: true});
+
+    page = await login(browser, "teamlead", "zh_CN");
+    await openMenu(page, "crm.crm_menu_root");
+    await openMenu(page, "crm_core.crm_core_followup_menu");
+    await page.click("button.o_cp_switch_pivot");
+    await page.waitForTimeout(1500);
+    await page.screenshot({path: path.join(out, "followups-pivot-zh.png")});
+
     page = await login(browser, "supervisor", "zh_CN");
     await openMenu(page, "crm.crm_menu_root");
     await openMenu(page, "crm_callcenter.crm_callcenter_call_activity_menu");

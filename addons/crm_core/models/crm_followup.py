@@ -24,7 +24,7 @@ class CrmFollowup(models.Model):
     user_id = fields.Many2one("res.users", "Salesperson", required=True, index=True,
                               default=lambda self: self.env.user)
     team_id = fields.Many2one("crm.team", "Sales Team", index=True,
-                              default=lambda self: self.env.user.sale_team_id)
+                              help="The salesperson's team, unless set.")
     channel_id = fields.Many2one(
         "crm.dictionary.item", required=True,
         domain=[("dictionary_code", "=", "followup_channel")])
@@ -49,6 +49,9 @@ class CrmFollowup(models.Model):
 
     @api.model
     def create(self, vals):
+        if not vals.get("team_id"):
+            user = self.env["res.users"].browse(vals.get("user_id") or self.env.uid)
+            vals = dict(vals, team_id=user.sale_team_id.id or False)
         followup = super(CrmFollowup, self).create(vals)
         followup._schedule_next()
         followup.mapped("partner_id")._update_followup_stats()

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib.phone import normalize_company_name, normalize_email, normalize_phone
+
 LIFECYCLE = [
     ("prospect", "Prospect"),
     ("interested", "Interested Prospect"),
@@ -45,15 +47,62 @@ class ResPartner(models.Model):
         "res.users", "res_partner_shared_write_user_rel", "partner_id", "user_id",
         "Shared for Editing With", compute="_compute_shared_users", store=True)
     followup_ids = fields.One2many("crm.followup", "partner_id", "Follow-ups")
-    last_followup_date = fields.Datetime(readonly=True, copy=False, index=True)
-    next_followup_date = fields.Date(readonly=True, copy=False)
-    followup_count = fields.Integer(readonly=True, copy=False)
+    last_followup_date = fields.Datetime(
+        "Last Follow-up", readonly=True, copy=False, index=True)
+    next_followup_date = fields.Date("Next Follow-up", readonly=True, copy=False)
+    followup_count = fields.Integer("Follow-ups", readonly=True, copy=False)
     pool_log_ids = fields.One2many(
         "crm.pool.log", "partner_id", "Pool History",
         groups="sales_team.group_sale_salesman,crm_core.group_analyst")
+    # Normalized keys, indexed: duplicate detection and caller matching look them up
+    # without scanning every phone field with a leading wildcard.
+    phone_sanitized = fields.Char(
+        "Phone (E.164)", compute="_compute_match_keys", store=True, index=True)
+    mobile_sanitized = fields.Char(
+        "Mobile (E.164)", compute="_compute_match_keys", store=True, index=True)
+    email_normalized = fields.Char(
+        compute="_compute_match_keys", store=True, index=True)
+    name_key = fields.Char(
+        compute="_compute_match_keys", store=True, index=True,
+        help="The name without legal suffixes, spaces and punctuation.")
     is_stale = fields.Boolean(
         "Stale", compute="_compute_is_stale", search="_search_is_stale",
         help="No follow-up for the number of days set in the CRM settings.")
+
+    @api.multi
+    @api.depends("phone", "mobile", "email", "name", "is_company", "country_id")
+    def _compute_match_keys(self):
+        for partner in self:
+            region = partner.country_id.code or "CN"
+            partner.phone_sanitized = normalize_phone(partner.phone, region)
+            partner.mobile_sanitized = normalize_phone(partner.mobile, region)
+            partner.email_normalized = normalize_email(partner.email)
+            partner.name_key = normalize_company_name(partner.name) \
+                if partner.is_company or not partner.parent_id else False
+
+    @api.model
+    def _find_by_keys(self, keys):
+        """{key: partner ids} for dedupe keys ("phone"|"email"|"name", value), in
+        one index-backed query; ``keys`` as made by lib.customer_import."""
+        phones = [v for k, v in keys if k == "phone"]
+        emails = [v for k, v in keys if k == "email"]
+        names = [v for k, v in keys if k == "name"]
+        if not (phones or emails or names):
+            return {}
+        self.env.cr.execute("""
+            SELECT id, phone_sanitized, mobile_sanitized, email_normalized, name_key
+              FROM res_partner
+             WHERE active AND (phone_sanitized = ANY(%(p)s)
+                OR mobile_sanitized = ANY(%(p)s) OR email_normalized = ANY(%(e)s)
+                OR name_key = ANY(%(n)s))
+        """, {"p": phones, "e": emails, "n": names})
+        found = {}
+        for pid, phone, mobile, email, name in self.env.cr.fetchall():
+            for key in (("phone", phone), ("phone", mobile), ("email", email),
+                        ("name", name)):
+                if key in keys:
+                    found.setdefault(key, set()).add(pid)
+        return found
 
     @api.multi
     @api.depends("share_ids.user_id", "share_ids.access", "share_ids.active")

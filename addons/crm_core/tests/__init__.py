@@ -1,4 +1,5 @@
 from . import test_acl_audit
+from . import test_lib_customer_import
 from . import test_lib_fairness
 from . import test_lib_phone
 from . import test_security_registry

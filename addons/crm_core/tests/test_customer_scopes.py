@@ -86,10 +86,15 @@ class TestCustomerScopes(PoolCase):
         other = Followup.sudo(self.rep3).create(
             {"partner_id": self.elsewhere.id, "channel_id": channel.id,
              "summary": "Visit"})
-        domain = [("id", "in", (own | other).ids)]
+        by_admin = Followup.create(
+            {"partner_id": self.colleague.id, "user_id": self.rep2.id,
+             "channel_id": channel.id, "summary": "Logged for rep2"})
+        self.assertEqual(by_admin.team_id, self.team, "the salesperson's team")
+        domain = [("id", "in", (own | other | by_admin).ids)]
         self.assertEqual(Followup.sudo(self.rep1).search(domain), own)
-        self.assertEqual(Followup.sudo(self.leader).search(domain), own)
-        self.assertEqual(Followup.sudo(self.manager).search(domain), own | other)
+        self.assertEqual(Followup.sudo(self.leader).search(domain), own | by_admin)
+        self.assertEqual(Followup.sudo(self.manager).search(domain),
+                         own | other | by_admin)
 
     def test_team_leader_sees_team_leads_not_others(self):
         Lead = self.env["crm.lead"]

@@ -73,3 +73,43 @@ class TestFollowup(PoolCase):
         with self.assertMaxQueries(4):
             counts = [p.opportunity_count for p in partners]
         self.assertEqual(counts, [1] * 5)
+
+
+class TestMerge(PoolCase):
+
+    def test_merging_duplicates_keeps_all_history(self):
+        channel = self.env.ref("crm_core.dictionary_followup_channel_phone")
+        keep = self.customer("华腾机械", owner=self.rep1, email="info@ht.cn")
+        dup = self.customer("华腾机械有限公司", owner=self.rep1, email="info@ht.cn")
+        Followup = self.env["crm.followup"]
+        for partner in (keep, dup):
+            Followup.create({"partner_id": partner.id, "channel_id": channel.id,
+                             "user_id": self.rep1.id, "summary": "Call"})
+        self.env["crm.customer.share"].create(
+            {"partner_id": dup.id, "user_id": self.rep2.id})
+        dup_logs = dup.pool_log_ids
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({})
+        wizard._merge((keep | dup).ids, dst_partner=keep)
+        self.assertFalse(dup.exists())
+        self.assertEqual(keep.followup_count, 2)
+        self.assertEqual(len(keep.followup_ids), 2)
+        self.assertIn(self.rep2, keep.shared_user_ids)
+        self.assertTrue(dup_logs <= keep.pool_log_ids)
+
+
+class TestMatchKeys(PoolCase):
+
+    def test_keys_are_normalized_and_found(self):
+        partner = self.customer("镇江测试键值科技有限公司", phone="０５１１－８６６６ ２９２９",
+                                mobile="139-7000-0417", email=" Keys@Unit-Test.cn ")
+        self.assertEqual(partner.phone_sanitized, "+8651186662929")
+        self.assertEqual(partner.mobile_sanitized, "+8613970000417")
+        self.assertEqual(partner.email_normalized, "keys@unit-test.cn")
+        self.assertEqual(partner.name_key, "镇江测试键值科技")
+        keys = {("phone", "+8613970000417"), ("email", "keys@unit-test.cn"),
+                ("name", "镇江测试键值科技"), ("phone", "+8610000000000")}
+        found = self.env["res.partner"]._find_by_keys(keys)
+        self.assertEqual(found[("phone", "+8613970000417")], {partner.id})
+        self.assertEqual(found[("email", "keys@unit-test.cn")], {partner.id})
+        self.assertEqual(found[("name", "镇江测试键值科技")], {partner.id})
+        self.assertNotIn(("phone", "+8610000000000"), found)

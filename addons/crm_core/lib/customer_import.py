@@ -1,0 +1,171 @@
+"""Read, map, validate and de-duplicate customer rows from .xlsx/.xls/.csv files.
+
+Pure functions, no ORM (see lib/): the import wizard feeds them a file and writes
+what they accept. A file is all or nothing per row: a row with an error is reported
+with its number and reason and is never written.
+"""
+import csv
+import io
+import os
+import re
+
+import xlrd
+
+from .phone import normalize_company_name, normalize_email, normalize_phone
+
+# Canonical columns and the headers people use for them (English and Chinese).
+COLUMNS = {
+    "name": ("name", "customer", "customer name", "company", "company name",
+             "客户名称", "客户", "公司名称", "公司", "名称", "姓名"),
+    "contact_name": ("contact", "contact name", "联系人", "联系人姓名"),
+    "function": ("job position", "title", "function", "职位", "职务"),
+    "phone": ("phone", "telephone", "tel", "电话", "座机", "固定电话", "联系电话"),
+    "mobile": ("mobile", "cell", "cellphone", "手机", "手机号", "手机号码"),
+    "email": ("email", "e-mail", "mail", "邮箱", "电子邮件", "电子邮箱"),
+    "street": ("street", "address", "地址", "详细地址"),
+    "city": ("city", "城市"),
+    "website": ("website", "web", "网址", "网站"),
+    "level": ("level", "customer level", "grade", "客户等级", "等级", "级别"),
+    "source": ("source", "customer source", "客户来源", "来源"),
+    "owner": ("owner", "salesperson", "负责人", "销售员", "业务员"),
+    "note": ("note", "notes", "comment", "备注", "说明"),
+}
+TEMPLATE_HEADERS = ["客户名称 Name", "联系人 Contact", "职位 Job Position",
+                    "电话 Phone", "手机 Mobile", "邮箱 Email", "地址 Street",
+                    "城市 City", "网址 Website", "客户等级 Level", "客户来源 Source",
+                    "负责人 Owner", "备注 Note"]
+EXTENSIONS = (".xlsx", ".xls", ".csv")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (the message names why)."""
+
+
+def _cell(value):
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # spreadsheets store phone numbers as numbers
+    return str(value).strip() if value is not None else ""
+
+
+def read_table(filename, content):
+    """Return (headers, rows) of the first sheet of an .xlsx, .xls or .csv file;
+    every cell as stripped text. CSV may be UTF-8 (with or without BOM) or GB18030
+    (what Excel in China saves)."""
+    ext = os.path.splitext(filename or "")[1].lower()
+    if ext not in EXTENSIONS:
+        raise ImportFileError(
+            "unsupported file type %r: use .xlsx, .xls or .csv" % (ext or filename))
+    if ext == ".csv":
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportFileError("the CSV file is neither UTF-8 nor GB18030 text")
+        table = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+    else:
+        try:
+            book = xlrd.open_workbook(file_contents=content)
+        except Exception as error:  # xlrd raises many kinds for a broken file
+            raise ImportFileError("the spreadsheet cannot be read: %s" % error)
+        sheet = book.sheet_by_index(0)
+        table = [[_cell(c) for c in sheet.row_values(r)] for r in range(sheet.nrows)]
+    table = [row for row in table if any(row)]
+    if not table:
+        raise ImportFileError("the file is empty")
+    headers, rows = table[0], table[1:]
+    if not rows:
+        raise ImportFileError("the file has a header row but no data")
+    return headers, rows
+
+
+def _header_key(header):
+    return re.sub(r"[\s_:：*]+", " ", header).strip().casefold()
+
+
+def guess_mapping(headers):
+    """{column index: canonical key} for the headers we recognize. A header may
+    carry both languages ("客户名称 Name"); each key is used once, first column
+    wins."""
+    aliases = {}
+    for key, names in COLUMNS.items():
+        for name in names:
+            aliases[_header_key(name)] = key
+    mapping, used = {}, set()
+    for index, header in enumerate(headers):
+        text = _header_key(header)
+        candidates = [text] + text.split(" ")
+        for candidate in candidates:
+            key = aliases.get(candidate)
+            if key and key not in used:
+                mapping[index] = key
+                used.add(key)
+                break
+    return mapping
+
+
+def validate_row(values, region="CN"):
+    """Clean one row ({key: text}); return (clean, errors). Phones become E.164,
+    e-mails lower case; an error names the column and the value."""
+    clean, errors = {}, []
+    for key, value in values.items():
+        if value:
+            clean[key] = value
+    if not clean.get("name"):
+        errors.append("name is required")
+    for key in ("phone", "mobile"):
+        if clean.get(key):
+            e164 = normalize_phone(clean[key], region)
+            if not e164:
+                errors.append("%s %r is not a phone number" % (key, clean[key]))
+            else:
+                clean[key] = e164
+    if clean.get("email"):
+        email = normalize_email(clean["email"])
+        if not email:
+            errors.append("email %r is not an e-mail address" % clean["email"])
+        else:
+            clean["email"] = email
+    return clean, errors
+
+
+def dedupe_keys(clean):
+    """The keys by which a row matches an existing customer or another row."""
+    keys = set()
+    for key in ("phone", "mobile"):
+        if clean.get(key):
+            keys.add(("phone", clean[key]))
+    if clean.get("email"):
+        keys.add(("email", clean["email"]))
+    name = normalize_company_name(clean.get("name"))
+    if name:
+        keys.add(("name", name))
+    return keys
+
+
+def check_rows(headers, rows, mapping=None, region="CN"):
+    """Validate every row. Returns a list of dicts, one per data row:
+    {"row": spreadsheet row number, "values": clean values, "keys": dedupe keys,
+     "errors": [reasons]}; a row repeating an earlier row of the file (same phone,
+    e-mail or company name) is an error naming that row."""
+    mapping = mapping if mapping is not None else guess_mapping(headers)
+    if "name" not in mapping.values():
+        raise ImportFileError("no column is mapped to the customer name")
+    seen, result = {}, []
+    for offset, row in enumerate(rows):
+        number = offset + 2  # 1-based, after the header row
+        values = {key: row[index] if index < len(row) else ""
+                  for index, key in mapping.items()}
+        clean, errors = validate_row(values, region)
+        keys = dedupe_keys(clean)
+        for key in sorted(keys):
+            if key in seen:
+                errors.append("same %s as row %d" % (key[0], seen[key]))
+                break
+        for key in keys:
+            seen.setdefault(key, number)
+        result.append({"row": number, "values": clean, "keys": keys,
+                       "errors": errors})
+    return result

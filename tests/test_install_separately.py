@@ -68,3 +68,18 @@ class TestInstallSeparately(unittest.TestCase):
             for later in ORDER[step + 1:]:
                 self.assertNotEqual(states.get(later), "installed",
                                     "%s came in with %s" % (later, addon))
+
+
+class TestModuleStates(unittest.TestCase):
+    """While any module is 'to install', Odoo's cron runner skips the database:
+    the pool's recycling and the share expiry would never run."""
+
+    def test_no_module_is_left_pending(self):
+        conn = psycopg2.connect(dbname=_env("CRM_TEST_DB"))
+        try:
+            cr = conn.cursor()
+            cr.execute("SELECT name, state FROM ir_module_module "
+                       "WHERE state LIKE 'to %%'")
+            self.assertEqual(cr.fetchall(), [])
+        finally:
+            conn.close()

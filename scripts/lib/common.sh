@@ -287,6 +287,23 @@ admin_password() {
 
 odoo_cmd() { ODOO_PRELOAD_ADDONS=no "$VENV/bin/python" "$ROOT/scripts/lib/odoo-bin" "$@"; }
 
+# The wheels ship addon folders whose dependencies are not installed; Odoo marks the
+# auto-install ones "to install" and then never installs them, and while any module
+# is "to install" its cron runner skips the database (no recycling, no expiry...).
+# After each install or update, put those back to "uninstalled".
+settle_modules() {
+    psql -d "$1" -qtAc "
+        UPDATE ir_module_module m SET state = 'uninstalled'
+         WHERE m.state = 'to install' AND EXISTS (
+               SELECT 1 FROM ir_module_module_dependency d
+               LEFT JOIN ir_module_module dm ON dm.name = d.name
+               WHERE d.module_id = m.id
+                 AND (dm.id IS NULL OR dm.state IN ('uninstalled', 'uninstallable')))" >/dev/null
+    local left
+    left=$(psql -d "$1" -tAc "SELECT string_agg(name || ' ' || state, ', ') FROM ir_module_module WHERE state LIKE 'to %'")
+    [ -z "$left" ] || say "warning: modules still pending in $1: $left"
+}
+
 port_is_free() {
     "$VENV/bin/python" - "$1" <<'EOF'
 import socket, sys

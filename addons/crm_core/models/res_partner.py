@@ -40,6 +40,18 @@ class ResPartner(models.Model):
     date_pooled = fields.Datetime("In Pool Since", readonly=True, copy=False)
     previous_owner_id = fields.Many2one("res.users", readonly=True, copy=False)
     share_ids = fields.One2many("crm.customer.share", "partner_id", "Shares")
+    # The customer's scope, copied onto each of its contacts and indexed: the record
+    # rules compare these columns of the row itself (a rule through
+    # commercial_partner_id.* makes Odoo 11 list every matching id in Python).
+    scope_user_id = fields.Many2one(
+        "res.users", "Scope Owner", related="commercial_partner_id.user_id",
+        store=True, index=True, readonly=True)
+    scope_team_id = fields.Many2one(
+        "crm.team", "Scope Team", related="commercial_partner_id.team_id",
+        store=True, index=True, readonly=True)
+    scope_pool_state = fields.Selection(
+        related="commercial_partner_id.pool_state", store=True, index=True,
+        readonly=True)
     shared_user_ids = fields.Many2many(
         "res.users", "res_partner_shared_user_rel", "partner_id", "user_id",
         "Shared With", compute="_compute_shared_users", store=True)
@@ -105,11 +117,14 @@ class ResPartner(models.Model):
         return found
 
     @api.multi
-    @api.depends("share_ids.user_id", "share_ids.access", "share_ids.active")
+    @api.depends("commercial_partner_id.share_ids.user_id",
+                 "commercial_partner_id.share_ids.access",
+                 "commercial_partner_id.share_ids.active")
     def _compute_shared_users(self):
-        """Who the active shares open the customer to: the record rules read these."""
+        """Who the active shares of the customer open it and its contacts to: the
+        record rules read these."""
         for partner in self:
-            shares = partner.share_ids.filtered("active")
+            shares = partner.commercial_partner_id.share_ids.filtered("active")
             partner.shared_user_ids = shares.mapped("user_id")
             partner.shared_write_user_ids = shares.filtered(
                 lambda s: s.access == "write").mapped("user_id")

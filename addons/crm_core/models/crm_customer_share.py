@@ -30,12 +30,12 @@ class CrmCustomerShare(models.Model):
     @api.constrains("partner_id", "user_id")
     def _check_not_owner(self):
         for share in self:
-            # sudo: compares two ids; the record rules decide who may share
-            if share.partner_id.sudo().user_id == share.user_id:
+            owner = share.partner_id.sudo().user_id  # sudo: compare ids; rules decide
+            if owner == share.user_id:
                 raise ValidationError(_(
                     "%(user)s already owns %(customer)s: sharing with the owner is "
                     "not needed.") % {"user": share.user_id.name,
-                                      "customer": share.partner_id.sudo().name})
+                                      "customer": share.partner_id.display_name})
 
     @api.model
     def _cron_expire(self):

@@ -94,6 +94,7 @@ class CrmFollowup(models.Model):
             if followup.activity_id:
                 followup.activity_id.sudo().write(vals)  # sudo: as below
             else:
-                # sudo: whoever may log a follow-up on a customer gets its reminder,
-                # even with read-only access to the customer (a share)
-                followup.activity_id = self.env["mail.activity"].sudo().create(vals)
+                # whoever may log a follow-up on a customer gets its reminder, even
+                # with read-only access to the customer (a share)
+                activities = self.env["mail.activity"].sudo()  # sudo: see above
+                followup.activity_id = activities.create(vals)

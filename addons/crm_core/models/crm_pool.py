@@ -207,16 +207,15 @@ class CrmPool(models.Model):
         """Return ``partners`` to this pool (one write, logged)."""
         self.ensure_one()
         previous = {p.id: p.user_id.id for p in partners}
-        now = fields.Datetime.now()
+        self.env.cr.execute(
+            "UPDATE res_partner SET previous_owner_id = user_id "
+            "WHERE id IN %s AND user_id IS NOT NULL", (tuple(partners.ids),))
+        partners.invalidate_cache(["previous_owner_id"], partners.ids)
         partners.sudo().write({  # sudo: callers checked who may release
             "pool_state": "pool",
-            "previous_owner_id": False,
             "user_id": False,
-            "date_pooled": now,
+            "date_pooled": fields.Datetime.now(),
         })
-        for owner_id in set(previous.values()) - {False}:
-            partners.filtered(lambda p: previous[p.id] == owner_id).sudo().write(
-                {"previous_owner_id": owner_id})  # sudo: as above
         self.env["crm.pool.log"]._log_many([
             {"partner_id": p.id, "pool_id": self.id, "action": action,
              "owner_id": None, "previous_owner_id": previous[p.id] or None,

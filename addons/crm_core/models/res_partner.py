@@ -131,8 +131,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _stale_days(self):
-        return int(self.env["ir.config_parameter"].sudo().get_param(
-            "crm_core.stale_days", 30))
+        params = self.env["ir.config_parameter"].sudo()  # sudo: a setting
+        return int(params.get_param("crm_core.stale_days", 30))
 
     def _stale_limit(self):
         return fields.Datetime.to_string(
@@ -188,11 +188,11 @@ class ResPartner(models.Model):
             return vals
         vals = dict(vals)
         if not vals.get("customer_code"):
-            # sudo: the customer code sequence is configuration, not user data
-            vals["customer_code"] = self.env["ir.sequence"].sudo().next_by_code(
-                "crm.customer.code")
+            sequences = self.env["ir.sequence"].sudo()  # sudo: configuration
+            vals["customer_code"] = sequences.next_by_code("crm.customer.code")
         if not vals.get("pool_id"):
-            vals["pool_id"] = self.env["crm.pool"].sudo()._default_pool().id or False
+            pools = self.env["crm.pool"].sudo()  # sudo: configuration
+            vals["pool_id"] = pools._default_pool().id or False
         if "user_id" not in vals and self._creator_owns_new_customers():
             vals["user_id"] = self.env.uid
         if not vals.get("pool_state"):
@@ -272,8 +272,7 @@ class ResPartner(models.Model):
         """Claim (领取) these pool customers for yourself. A customer someone else
         claimed a moment ago is no longer visible to the rep: the checks read it as
         superuser so that the rep learns it was claimed, not an access error."""
-        # sudo: pool membership only; the rep picked these customers from the pool
-        partners = self.sudo()
+        partners = self.sudo()  # sudo: pool checks; the rep picked them in the pool
         partners._check_pool_customers()
         for pool in partners.mapped("pool_id"):
             pool.sudo(self.env.user)._claim(
@@ -366,8 +365,8 @@ class ResPartner(models.Model):
     def _cron_lifecycle_lost(self):
         """Customers with no confirmed order for the configured number of days
         become lost (one write)."""
-        days = int(self.env["ir.config_parameter"].sudo().get_param(
-            "crm_core.lost_after_days", 365))
+        params = self.env["ir.config_parameter"].sudo()  # sudo: a setting
+        days = int(params.get_param("crm_core.lost_after_days", 365))
         limit = fields.Datetime.to_string(
             fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=days))
         self.env.cr.execute("""

@@ -10,6 +10,6 @@ class SaleOrder(models.Model):
         res = super(SaleOrder, self).action_confirm()
         partners = self.mapped("partner_id.commercial_partner_id").filtered(
             lambda p: p.lifecycle_state != "customer")
-        # sudo: whoever may confirm the order moves its customer's lifecycle
-        partners.sudo().write({"lifecycle_state": "customer"})
+        # whoever may confirm the order moves its customer's lifecycle
+        partners.sudo().write({"lifecycle_state": "customer"})  # sudo: see above
         return res

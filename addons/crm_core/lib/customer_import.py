@@ -13,6 +13,19 @@ import xlrd
 
 from .phone import normalize_company_name, normalize_email, normalize_phone
 
+
+def _(text):
+    """Mark a message for translation (Odoo exports it); the ORM side translates
+    the message and fills its parameters: see :func:`message`."""
+    return text
+
+
+def message(error):
+    """An error as English text: (template, params) -> str."""
+    template, params = error
+    return template % params
+
+
 # Canonical columns and the headers people use for them (English and Chinese).
 COLUMNS = {
     "name": ("name", "customer", "customer name", "company", "company name",
@@ -38,7 +51,11 @@ EXTENSIONS = (".xlsx", ".xls", ".csv")
 
 
 class ImportFileError(ValueError):
-    """The file as a whole cannot be read (the message names why)."""
+    """The file as a whole cannot be read; ``template`` and ``params`` name why."""
+
+    def __init__(self, template, params=None):
+        self.template, self.params = template, params or {}
+        super(ImportFileError, self).__init__(template % self.params)
 
 
 def _cell(value):
@@ -53,8 +70,8 @@ def read_table(filename, content):
     (what Excel in China saves)."""
     ext = os.path.splitext(filename or "")[1].lower()
     if ext not in EXTENSIONS:
-        raise ImportFileError(
-            "unsupported file type %r: use .xlsx, .xls or .csv" % (ext or filename))
+        raise ImportFileError(_("unsupported file type %(type)r: use .xlsx, .xls or "
+                                ".csv"), {"type": ext or filename})
     if ext == ".csv":
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -63,21 +80,22 @@ def read_table(filename, content):
             except UnicodeDecodeError:
                 continue
         else:
-            raise ImportFileError("the CSV file is neither UTF-8 nor GB18030 text")
+            raise ImportFileError(_("the CSV file is neither UTF-8 nor GB18030 text"))
         table = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
     else:
         try:
             book = xlrd.open_workbook(file_contents=content)
         except Exception as error:  # xlrd raises many kinds for a broken file
-            raise ImportFileError("the spreadsheet cannot be read: %s" % error)
+            raise ImportFileError(_("the spreadsheet cannot be read: %(error)s"),
+                                  {"error": error})
         sheet = book.sheet_by_index(0)
         table = [[_cell(c) for c in sheet.row_values(r)] for r in range(sheet.nrows)]
     table = [row for row in table if any(row)]
     if not table:
-        raise ImportFileError("the file is empty")
+        raise ImportFileError(_("the file is empty"))
     headers, rows = table[0], table[1:]
     if not rows:
-        raise ImportFileError("the file has a header row but no data")
+        raise ImportFileError(_("the file has a header row but no data"))
     return headers, rows
 
 
@@ -108,24 +126,28 @@ def guess_mapping(headers):
 
 def validate_row(values, region="CN"):
     """Clean one row ({key: text}); return (clean, errors). Phones become E.164,
-    e-mails lower case; an error names the column and the value."""
+    e-mails lower case; an error, (template, params), names the column and the
+    value."""
     clean, errors = {}, []
     for key, value in values.items():
         if value:
             clean[key] = value
     if not clean.get("name"):
-        errors.append("name is required")
+        errors.append((_("name is required"), {}))
+    invalid = {"phone": _("phone %(value)r is not a phone number"),
+               "mobile": _("mobile %(value)r is not a phone number")}
     for key in ("phone", "mobile"):
         if clean.get(key):
             e164 = normalize_phone(clean[key], region)
             if not e164:
-                errors.append("%s %r is not a phone number" % (key, clean[key]))
+                errors.append((invalid[key], {"value": clean[key]}))
             else:
                 clean[key] = e164
     if clean.get("email"):
         email = normalize_email(clean["email"])
         if not email:
-            errors.append("email %r is not an e-mail address" % clean["email"])
+            errors.append((_("email %(value)r is not an e-mail address"),
+                           {"value": clean["email"]}))
         else:
             clean["email"] = email
     return clean, errors
@@ -148,11 +170,14 @@ def dedupe_keys(clean):
 def check_rows(headers, rows, mapping=None, region="CN"):
     """Validate every row. Returns a list of dicts, one per data row:
     {"row": spreadsheet row number, "values": clean values, "keys": dedupe keys,
-     "errors": [reasons]}; a row repeating an earlier row of the file (same phone,
-    e-mail or company name) is an error naming that row."""
+     "errors": [(template, params)]}; a row repeating an earlier row of the file
+    (same phone, e-mail or company name) is an error naming that row."""
     mapping = mapping if mapping is not None else guess_mapping(headers)
     if "name" not in mapping.values():
-        raise ImportFileError("no column is mapped to the customer name")
+        raise ImportFileError(_("no column is mapped to the customer name"))
+    same = {"phone": _("same phone as row %(row)d"),
+            "email": _("same e-mail as row %(row)d"),
+            "name": _("same name as row %(row)d")}
     seen, result = {}, []
     for offset, row in enumerate(rows):
         number = offset + 2  # 1-based, after the header row
@@ -162,7 +187,7 @@ def check_rows(headers, rows, mapping=None, region="CN"):
         keys = dedupe_keys(clean)
         for key in sorted(keys):
             if key in seen:
-                errors.append("same %s as row %d" % (key[0], seen[key]))
+                errors.append((same[key[0]], {"row": seen[key]}))
                 break
         for key in keys:
             seen.setdefault(key, number)

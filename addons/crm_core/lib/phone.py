@@ -67,13 +67,15 @@ def normalize_phone(raw, region="CN"):
 
 
 def normalize_email(raw):
-    """Return ``raw`` stripped and lower-cased, or None without text on both sides
-    of an "@" (full-width "＠" and letters count, after NFKC)."""
+    """Return ``raw`` stripped and lower-cased, or None unless it has text before
+    the "@" and a dotted domain without spaces after it (full-width "＠" and
+    letters count, after NFKC)."""
     if raw is None:
         return None
     text = _nfkc(raw).strip().lower()
     local, at, domain = text.rpartition("@")
-    if not (at and local and domain):
+    labels = domain.split(".")
+    if not (at and local and len(labels) > 1 and all(labels)) or " " in text:
         return None
     return text
 

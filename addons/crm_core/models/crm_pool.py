@@ -87,19 +87,21 @@ class CrmPool(models.Model):
 
     @api.multi
     def _compute_allocation_gini(self):
+        """Gini of the allocations (claims, assignments, distributions) over the
+        pool's members, members with none counting as zero."""
         groups = self.env["crm.pool.log"].read_group(
             [("pool_id", "in", self.ids), ("action", "in", self._allocation_actions())],
             ["pool_id", "owner_id"], ["pool_id", "owner_id"], lazy=False)
         per_pool = {}
         for group in groups:
-            per_pool.setdefault(group["pool_id"][0], {})[group["owner_id"]] = \
-                group["__count"]
+            if group["owner_id"]:
+                per_pool.setdefault(group["pool_id"][0], {})[group["owner_id"][0]] = \
+                    group["__count"]
         for pool in self:
             allocations = per_pool.get(pool.id, {})
-            members = pool._claimers()
-            values = [allocations.get((u.id, u.name_get()[0][1]), 0)
-                      for u in members] if members else list(allocations.values())
-            pool.allocation_gini = fairness.gini(values)
+            members = set(pool._claimers().ids) | set(allocations)
+            pool.allocation_gini = fairness.gini(
+                [allocations.get(user_id, 0) for user_id in members])
 
     @api.model
     def _allocation_actions(self):

@@ -295,3 +295,11 @@ class TestDistribution(PoolCase):
     def test_manual_pools_are_not_distributed(self):
         with self.assertRaisesRegex(UserError, "manual claim"):
             self.pool.action_distribute()
+
+    def test_gini_shows_unequal_claims(self):
+        members = self.pool._claimers()
+        self.assertEqual(len(members), 3)
+        first, second = self.customer("Gini 1"), self.customer("Gini 2")
+        self.claim(first | second, self.rep1)
+        self.pool.invalidate_cache()
+        self.assertAlmostEqual(self.pool.allocation_gini, 2.0 / 3, places=3)

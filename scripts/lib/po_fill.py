@@ -1,28 +1,27 @@
 """Fill empty msgstr entries of a .po file from a JSON dictionary {msgid: msgstr}.
 
 Usage: po_fill.py TRANSLATIONS.json FILE.po [FILE.po ...]
-A helper for translators: existing translations are never overwritten.
+A helper for translators: existing translations are never overwritten; multi-line
+msgids work too.
 """
 import json
 import sys
 
-from babel.messages import pofile
-from po_merge import po_string as _quote
+from po_merge import blocks, msgid_of, po_string
 
 
 def fill(path, table):
-    with open(path, "rb") as handle:
-        catalog = pofile.read_po(handle)
     with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    for message in catalog:
-        if message.id and not message.string and message.id in table:
-            old = 'msgid %s\nmsgstr ""' % _quote(message.id)
-            new = 'msgid %s\nmsgstr %s' % (
-                _quote(message.id), _quote(table[message.id]))
-            text = text.replace(old, new)
+        parts = blocks(handle.read())
+    out = []
+    for index, block in enumerate(parts):
+        if index and block.endswith('msgstr ""'):
+            msgid = msgid_of(block)
+            if msgid in table:
+                block = block[:-len('""')] + po_string(table[msgid])
+        out.append(block)
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
+        handle.write("\n\n".join(out) + "\n")
 
 
 if __name__ == "__main__":

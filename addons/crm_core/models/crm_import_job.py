@@ -341,8 +341,8 @@ class CrmImportJob(models.Model):
                     create_date, write_date, invoice_warn, sale_warn)
                 VALUES %s RETURNING id
             """, contacts, fetch=True)]
-        # sudo: bookkeeping on rows just written after the access checks
-        new = Partner.sudo().browse(ids + contact_ids)
+        # bookkeeping on rows just written after the access checks
+        new = Partner.sudo().browse(ids + contact_ids)  # sudo: see above
         new.invalidate_cache()
         others = [field for name, field in Partner._fields.items()
                   if field.compute and field.store and name not in self.FILLED_FIELDS]

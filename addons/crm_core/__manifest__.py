@@ -34,6 +34,7 @@
         "views/crm_pool_views.xml",
         "views/res_partner_pool_wizard_views.xml",
         "views/crm_import_job_views.xml",
+        "report/crm_pool_fairness_report_views.xml",
         "views/crm_core_menus.xml",
     ],
     "demo": [

@@ -46,6 +46,7 @@ new_db_with_addons() {
         cp -a "$VAR/data/filestore/$TPL" "$VAR/data/filestore/$db"
     fi
     step "Installing $CRM_ADDONS on the fresh database $db"
+    : >"$log"  # Odoo appends; judge this install only
     odoo_cmd -c "$CONF" -d "$db" -i "$CRM_ADDONS" --stop-after-init --logfile="$log" \
         --log-level=info || die "installing our addons failed; see $log:
 $(grep -E ' (ERROR|CRITICAL) ' "$log" | tail -n 20)"

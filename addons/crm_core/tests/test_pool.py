@@ -303,3 +303,25 @@ class TestDistribution(PoolCase):
         self.claim(first | second, self.rep1)
         self.pool.invalidate_cache()
         self.assertAlmostEqual(self.pool.allocation_gini, 2.0 / 3, places=3)
+
+    def test_fairness_report_measures_time_to_first_touch(self):
+        partner = self.customer("Touch Co")
+        self.claim(partner, self.rep1)
+        self.env.cr.execute(
+            "UPDATE crm_pool_log SET date = %s WHERE partner_id = %s",
+            ("2026-01-01 08:00:00", partner.id))
+        phone = self.env.ref("crm_core.dictionary_followup_channel_phone")
+        self.env["crm.followup"].create({
+            "partner_id": partner.id, "user_id": self.rep1.id,
+            "date": "2026-01-01 14:00:00", "summary": "First call",
+            "channel_id": phone.id})
+        line = self.env["crm.pool.fairness.report"].search(
+            [("partner_id", "=", partner.id)])
+        self.assertEqual((line.owner_id, line.touched), (self.rep1, 1))
+        self.assertAlmostEqual(line.hours_to_first_touch, 6.0)
+        manager = self.new_user("fair_manager", ["base.group_user",
+                                                 "sales_team.group_sale_manager"])
+        groups = self.env["crm.pool.fairness.report"].sudo(manager).read_group(
+            [("pool_id", "=", self.pool.id)], ["owner_id", "hours_to_first_touch"],
+            ["owner_id"])
+        self.assertEqual(groups[0]["hours_to_first_touch"], 6.0)

@@ -222,10 +222,11 @@ class CrmImportJob(models.Model):
         creates = [row for row in rows if row["action"] == "create"]
         if creates:
             self._insert_customers(creates)
-        for row in rows:
-            if row["action"] == "update":
-                Partner.browse(row["target"]).write(
-                    self._update_vals(row["values"]))
+        updates = [row for row in rows if row["action"] == "update"]
+        lookups = self._lookups(updates) if updates else None
+        for row in updates:
+            Partner.browse(row["target"]).write(
+                self._update_vals(row["values"], lookups))
 
     def _lookups(self, rows):
         """Dictionary values named in the rows (by name or code), one search each."""
@@ -240,8 +241,10 @@ class CrmImportJob(models.Model):
                             for text in (item.name, item.code) if text in texts}
         return lookups
 
-    def _update_vals(self, values):
-        lookups = self._lookups([{"values": values}])
+    @staticmethod
+    def _update_vals(values, lookups):
+        """Partner values of an imported row, dictionary values from ``lookups``
+        (made once per chunk by :meth:`_lookups`)."""
         vals = {field: values[key] for key, field in (
             ("phone", "phone"), ("mobile", "mobile"), ("email", "email"),
             ("street", "street"), ("city", "city"), ("website", "website"),

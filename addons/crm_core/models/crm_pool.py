@@ -312,13 +312,11 @@ class CrmPool(models.Model):
     def _cron_recycle(self):
         """Daily: warn owners of customers about to be recycled, then return the
         customers that broke a recycle rule to their pool. Safe to run twice."""
-        for pool in self.search([("active", "=", True)]):
-            pool._recycle_warn()
-            pool._recycle()
-        return True
+        return self.search([("active", "=", True)]).action_recycle_now()
 
     @api.multi
     def action_recycle_now(self):
+        """Warn, then recycle, pool by pool (the button and the daily job)."""
         for pool in self:
             pool._recycle_warn()
             pool._recycle()

@@ -17,8 +17,12 @@ def _in_addon(path):
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_ignore_collect(collection_path):
-    return None if _in_addon(collection_path) else False
+def pytest_ignore_collect(collection_path, config):
+    if _in_addon(collection_path):
+        return None
+    # answering here skips pytest's own hook too: honour --ignore ourselves
+    ignored = [Path(str(p)).resolve() for p in config.getoption("ignore") or []]
+    return Path(str(collection_path)).resolve() in ignored
 
 
 @pytest.hookimpl(tryfirst=True)

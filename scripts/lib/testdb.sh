@@ -39,7 +39,7 @@ ensure_template() {
 
 # new_db_with_addons DB: a copy of the template with our addons freshly installed.
 new_db_with_addons() {
-    local db=$1 log="$LOG_DIR/test-install.log" bad
+    local db=$1 log="$LOG_DIR/test-install-$1.log" bad
     createdb -T "$TPL" "$db"
     if [ -d "$VAR/data/filestore/$TPL" ]; then
         mkdir -p "$VAR/data/filestore"
@@ -58,6 +58,7 @@ $(grep -E ' (ERROR|CRITICAL) ' "$log" | tail -n 20)"
 $bad"
     fi
     settle_modules "$db"
+    rm -f "$log"
 }
 
 drop_db() {

@@ -38,3 +38,22 @@ def post_init_hook(cr, registry):
               FROM unnest(%s::int[], %s::varchar[]) AS v(id, code)
              WHERE p.id = v.id
         """, (ids, codes))
+
+
+# Odoo's salesperson rules that crm_data_scope_rules.xml replaces by the data scopes
+REPLACED_RULES = [
+    "crm.crm_rule_personal_lead", "crm.crm_rule_all_lead",
+    "crm.crm_rule_personal_lead_report", "crm.crm_rule_all_lead_report",
+    "sale.sale_order_personal_rule", "sale.sale_order_see_all",
+    "sale.sale_order_line_personal_rule", "sale.sale_order_line_see_all",
+    "sale.sale_order_report_personal_rule", "sale.sale_order_report_see_all",
+]
+
+
+def uninstall_hook(cr, registry):
+    """Without the data scopes, Odoo's own "personal" and "all" rules apply again."""
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    rules = env["ir.rule"]
+    for xmlid in REPLACED_RULES:
+        rules |= env.ref(xmlid, raise_if_not_found=False) or rules.browse()
+    rules.write({"active": True})

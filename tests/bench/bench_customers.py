@@ -96,6 +96,30 @@ def generate(env, count):
     return reps, pool, insert_ms, copy_ms
 
 
+def scoped_managers(env, reps):
+    """A leader of the reps' team, and a department head over half of the reps
+    (their department sits below the head's)."""
+    team = reps[0].sale_team_id
+    leader = env["res.users"].with_context(no_reset_password=True).create({
+        "name": "Bench Leader", "login": "bench_leader", "lang": "en_US",
+        "groups_id": [(6, 0, [env.ref("base.group_user").id,
+                              env.ref("crm_core.group_sale_team_leader").id])]})
+    team.user_id = leader
+    head = env["res.users"].with_context(no_reset_password=True).create({
+        "name": "Bench Head", "login": "bench_head", "lang": "en_US",
+        "groups_id": [(6, 0, [env.ref("base.group_user").id,
+                              env.ref("crm_core.group_sale_department_head").id])]})
+    region = env["hr.department"].create({"name": "Bench Region"})
+    below = env["hr.department"].create({"name": "Bench Group",
+                                         "parent_id": region.id})
+    env["hr.employee"].create({"name": "Bench Head", "user_id": head.id,
+                               "department_id": region.id})
+    for rep in reps[:len(reps) // 2]:
+        env["hr.employee"].create({"name": rep.name, "user_id": rep.id,
+                                   "department_id": below.id})
+    return leader, head
+
+
 def import_rows(env, rep, add, count=10000):
     """A rep imports a CSV of ``count`` new customers with contacts: the check (dry
     run) and the background write, against inserting as many bare rows."""
@@ -170,6 +194,13 @@ def run(config, database, out, count):
             timed(page(as_admin, in_pool)), "the same search without record rules")
         add("rep: All Customers, first page + count", timed(page(as_rep, scope)),
             timed(page(as_admin, scope)), "the same search without record rules")
+        leader, head = scoped_managers(env, reps)
+        add("team leader: All Customers, first page + count (team scope)",
+            timed(page(Partner.sudo(leader), scope)), timed(page(as_admin, scope)),
+            "the same search without record rules")
+        add("department head: All Customers, first page + count (department scope)",
+            timed(page(Partner.sudo(head), scope)), timed(page(as_admin, scope)),
+            "the same search without record rules")
         phone = "+8613800000042"
         add("caller lookup by E.164 phone",
             timed(lambda: Partner._find_by_keys({("phone", phone)})),

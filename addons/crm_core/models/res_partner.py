@@ -309,25 +309,31 @@ class ResPartner(models.Model):
 
     @api.multi
     def _explain_access(self, user):
-        """The reasons ``user`` may read this partner, each naming the rule or share
-        behind it (the same conditions as the record rules in
-        security/crm_core_rules.xml; a test keeps the two in step). Empty: no
-        access."""
+        """The reasons ``user`` may read this partner, each naming the data scope or
+        share behind it (the same conditions as res.users._crm_scope_domain(), which
+        the record rules apply; a test keeps the two in step). Empty: no access."""
         self.ensure_one()
         partner = self.sudo()  # sudo: explaining access must read past it
         root = partner.commercial_partner_id
-        if user.has_group("sales_team.group_sale_salesman_all_leads"):
-            return [_("Your sales role sees every customer (rule: Customers: sales "
-                      "scope, all documents).")]
-        if not user.has_group("sales_team.group_sale_salesman"):
-            return [_("Your role has no customer scope: it sees every customer.")]
+        scopes, pool, rows = user._crm_data_scope("customer")
+
+        def roles(scope):
+            return ", ".join(rows.filtered(lambda r: r.customer_scope == scope)
+                             .mapped("group_id.full_name"))
+
+        if "all" in scopes:
+            if not rows:
+                return [_("Your roles have no data scope for customers: they are not "
+                          "narrowed.")]
+            return [_("Your role %s sees every customer (data scope: all).")
+                    % roles("all")]
         if not partner.customer:
             return [_("Not a customer (a supplier, colleague or company): every "
                       "employee sees it.")]
         reasons = []
         if root.user_id == user:
             reasons.append(_("You own this customer."))
-        if root.pool_state == "pool":
+        if pool and root.pool_state == "pool":
             reasons.append(_("It waits in the pool %s: read-only until you claim it.")
                            % root.pool_id.name)
         for share in root.share_ids.filtered(lambda s: s.user_id == user and s.active):
@@ -337,10 +343,16 @@ class ResPartner(models.Model):
                     "access": dict(share._fields["access"]._description_selection(
                         self.env))[share.access],
                     "until": share.date_expiry or _("further notice")})
-        team = root.team_id
-        if team and user.has_group("crm_core.group_sale_team_leader") and (
-                team.user_id == user or team == user.sale_team_id):
-            reasons.append(_("It belongs to your sales team %s.") % team.name)
+        if "team" in scopes and root.team_id.id in user._crm_team_ids():
+            reasons.append(_("It belongs to your sales team %(team)s (data scope of "
+                             "%(roles)s: own team).") % {"team": root.team_id.name,
+                                                         "roles": roles("team")})
+        if "department" in scopes and root.user_id and root.user_id != user and \
+                root.user_id.id in user._crm_department_user_ids():
+            reasons.append(_(
+                "Its owner %(owner)s works in your department or one below it (data "
+                "scope of %(roles)s: department and sub-departments).") % {
+                    "owner": root.user_id.name, "roles": roles("department")})
         return reasons
 
     @api.multi

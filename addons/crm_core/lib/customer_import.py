@@ -1,4 +1,5 @@
-"""Read, map, validate and de-duplicate customer rows from .xlsx/.xls/.csv files.
+"""Read, map, validate and de-duplicate customer or lead rows from .xlsx/.xls/.csv
+files.
 
 Pure functions, no ORM (see lib/): the import wizard feeds them a file and writes
 what they accept. A file is all or nothing per row: a row with an error is reported
@@ -43,10 +44,29 @@ COLUMNS = {
     "owner": ("owner", "salesperson", "负责人", "销售员", "业务员"),
     "note": ("note", "notes", "comment", "备注", "说明"),
 }
+# Lead columns: the same contact columns, a title, the company, revenue and source.
+LEAD_COLUMNS = dict(
+    {key: names for key, names in COLUMNS.items()
+     if key not in ("name", "level", "source")},
+    name=("title", "lead", "lead title", "subject", "opportunity", "线索名称",
+          "线索", "主题", "商机名称", "商机"),
+    partner_name=("company", "company name", "customer", "customer name",
+                  "公司名称", "公司", "客户名称", "客户", "单位"),
+    source=("source", "lead source", "线索来源", "来源", "渠道"),
+    expected_revenue=("expected revenue", "revenue", "amount", "预计金额",
+                      "预计收入", "金额"),
+)
+KINDS = {"customer": COLUMNS, "lead": LEAD_COLUMNS}
 TEMPLATE_HEADERS = ["客户名称 Name", "联系人 Contact", "职位 Job Position",
                     "电话 Phone", "手机 Mobile", "邮箱 Email", "地址 Street",
                     "城市 City", "网址 Website", "客户等级 Level", "客户来源 Source",
                     "负责人 Owner", "备注 Note"]
+LEAD_TEMPLATE_HEADERS = ["线索名称 Title", "公司名称 Company", "联系人 Contact",
+                         "职位 Job Position", "电话 Phone", "手机 Mobile",
+                         "邮箱 Email", "地址 Street", "城市 City", "网址 Website",
+                         "线索来源 Source", "预计金额 Expected Revenue",
+                         "负责人 Owner", "备注 Note"]
+TEMPLATES = {"customer": TEMPLATE_HEADERS, "lead": LEAD_TEMPLATE_HEADERS}
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 
 
@@ -103,12 +123,12 @@ def _header_key(header):
     return re.sub(r"[\s_:：*]+", " ", header).strip().casefold()
 
 
-def guess_mapping(headers):
-    """{column index: canonical key} for the headers we recognize. A header may
-    carry both languages ("客户名称 Name"); each key is used once, first column
-    wins."""
+def guess_mapping(headers, kind="customer"):
+    """{column index: canonical key} for the headers we recognize for ``kind``
+    ("customer" or "lead"). A header may carry both languages ("客户名称 Name"); each
+    key is used once, first column wins."""
     aliases = {}
-    for key, names in COLUMNS.items():
+    for key, names in KINDS[kind].items():
         for name in names:
             aliases[_header_key(name)] = key
     mapping, used = {}, set()
@@ -124,16 +144,31 @@ def guess_mapping(headers):
     return mapping
 
 
-def validate_row(values, region="CN"):
+def _amount(text):
+    """A number as people type it: "12,500", "￥8000", "3.5万" (ten thousands)."""
+    text = text.replace(",", "").replace("，", "").replace(" ", "")
+    text = text.lstrip("¥￥$").rstrip("元")
+    factor = 1
+    if text.endswith("万"):
+        text, factor = text[:-1], 10000
+    return float(text) * factor
+
+
+def validate_row(values, region="CN", kind="customer"):
     """Clean one row ({key: text}); return (clean, errors). Phones become E.164,
     e-mails lower case; an error, (template, params), names the column and the
-    value."""
+    value. A lead without a title takes its company's or its contact's name."""
     clean, errors = {}, []
     for key, value in values.items():
         if value:
             clean[key] = value
+    if kind == "lead" and not clean.get("name"):
+        title = clean.get("partner_name") or clean.get("contact_name")
+        if title:
+            clean["name"] = title
     if not clean.get("name"):
-        errors.append((_("name is required"), {}))
+        errors.append((_("name is required") if kind == "customer" else
+                       _("a title, company or contact is required"), {}))
     invalid = {"phone": _("phone %(value)r is not a phone number"),
                "mobile": _("mobile %(value)r is not a phone number")}
     for key in ("phone", "mobile"):
@@ -150,31 +185,55 @@ def validate_row(values, region="CN"):
                            {"value": clean["email"]}))
         else:
             clean["email"] = email
+    if clean.get("expected_revenue"):
+        try:
+            clean["expected_revenue"] = _amount(clean["expected_revenue"])
+        except ValueError:
+            errors.append((_("expected revenue %(value)r is not a number"),
+                           {"value": clean["expected_revenue"]}))
     return clean, errors
 
 
-def dedupe_keys(clean):
-    """The keys by which a row matches an existing customer or another row."""
+def dedupe_keys(clean, kind="customer"):
+    """The keys by which a row matches an existing record or another row: phones,
+    e-mail and, for customers, the company name (a company has many leads)."""
     keys = set()
     for key in ("phone", "mobile"):
         if clean.get(key):
             keys.add(("phone", clean[key]))
     if clean.get("email"):
         keys.add(("email", clean["email"]))
-    name = normalize_company_name(clean.get("name"))
+    name = normalize_company_name(clean.get("name")) if kind == "customer" else None
     if name:
         keys.add(("name", name))
     return keys
 
 
-def check_rows(headers, rows, mapping=None, region="CN"):
+def company_keys(clean):
+    """The keys by which a lead row finds its existing customer."""
+    keys = dedupe_keys(clean, "lead")
+    name = normalize_company_name(clean.get("partner_name"))
+    if name:
+        keys.add(("name", name))
+    return keys
+
+
+def check_rows(headers, rows, mapping=None, region="CN", kind="customer"):
     """Validate every row. Returns a list of dicts, one per data row:
     {"row": spreadsheet row number, "values": clean values, "keys": dedupe keys,
      "errors": [(template, params)]}; a row repeating an earlier row of the file
     (same phone, e-mail or company name) is an error naming that row."""
-    mapping = mapping if mapping is not None else guess_mapping(headers)
-    if "name" not in mapping.values():
+    mapping = mapping if mapping is not None else guess_mapping(headers, kind)
+    unknown = sorted(set(mapping.values()) - set(KINDS[kind]))
+    if unknown:
+        raise ImportFileError(_("an import of this kind has no column %(keys)s"),
+                              {"keys": ", ".join(unknown)})
+    if kind == "customer" and "name" not in mapping.values():
         raise ImportFileError(_("no column is mapped to the customer name"))
+    if kind == "lead" and not {"name", "partner_name", "contact_name"} & set(
+            mapping.values()):
+        raise ImportFileError(_("no column is mapped to the lead title, company or "
+                                "contact"))
     same = {"phone": _("same phone as row %(row)d"),
             "email": _("same e-mail as row %(row)d"),
             "name": _("same name as row %(row)d")}
@@ -183,8 +242,8 @@ def check_rows(headers, rows, mapping=None, region="CN"):
         number = offset + 2  # 1-based, after the header row
         values = {key: row[index] if index < len(row) else ""
                   for index, key in mapping.items()}
-        clean, errors = validate_row(values, region)
-        keys = dedupe_keys(clean)
+        clean, errors = validate_row(values, region, kind)
+        keys = dedupe_keys(clean, kind)
         for key in sorted(keys):
             if key in seen:
                 errors.append((same[key[0]], {"row": seen[key]}))

@@ -101,3 +101,46 @@ class TestCheckRows(unittest.TestCase):
     def test_a_name_column_is_required(self):
         with self.assertRaisesRegex(ImportFileError, "customer name"):
             check_rows(["Phone"], [["13800138000"]])
+
+
+class TestLeadRows(unittest.TestCase):
+
+    headers = ["线索名称", "客户名称", "联系人", "手机", "预计金额", "来源"]
+
+    def test_lead_headers_map_to_lead_fields(self):
+        self.assertEqual(guess_mapping(self.headers, "lead"),
+                         {0: "name", 1: "partner_name", 2: "contact_name",
+                          3: "mobile", 4: "expected_revenue", 5: "source"})
+        self.assertEqual(guess_mapping(["客户名称"]), {0: "name"},
+                         "the same header names the customer in a customer import")
+
+    def test_title_defaults_to_company_then_contact(self):
+        rows = [["", "苏州精密", "赵磊", "", "", ""], ["", "", "赵磊", "", "", ""],
+                ["", "", "", "13912345678", "", ""]]
+        first, second, third = check_rows(self.headers, rows, kind="lead")
+        self.assertEqual(first["values"]["name"], "苏州精密")
+        self.assertEqual(second["values"]["name"], "赵磊")
+        self.assertEqual(errors(third), ["a title, company or contact is required"])
+
+    def test_amounts_as_people_type_them(self):
+        rows = [["A", "", "", "", "12.5万", ""], ["B", "", "", "", "￥8,000", ""],
+                ["C", "", "", "", "lots", ""]]
+        first, second, third = check_rows(self.headers, rows, kind="lead")
+        self.assertEqual(first["values"]["expected_revenue"], 125000.0)
+        self.assertEqual(second["values"]["expected_revenue"], 8000.0)
+        self.assertEqual(errors(third), ["expected revenue 'lots' is not a number"])
+
+    def test_leads_of_one_company_are_not_duplicates_but_same_phones_are(self):
+        rows = [["Lathe", "华腾", "", "13800138000", "", ""],
+                ["Mill", "华腾", "", "", "", ""],
+                ["Drill", "Other", "", "138 0013 8000", "", ""]]
+        result = check_rows(self.headers, rows, kind="lead")
+        self.assertEqual([errors(r) for r in result],
+                         [[], [], ["same phone as row 2"]])
+
+    def test_a_mapping_must_fit_the_kind(self):
+        with self.assertRaisesRegex(ImportFileError, "no column level"):
+            check_rows(["名称", "等级"], [["A", "B"]], {0: "name", 1: "level"},
+                       kind="lead")
+        with self.assertRaisesRegex(ImportFileError, "lead title, company or"):
+            check_rows(["手机"], [["13800138000"]], kind="lead")

@@ -16,7 +16,7 @@ SCOPED_MODELS = {
     "crm.opportunity.report": ("lead", "user_id", "team_id"),
     "sale.order": ("order", "user_id", "team_id"),
     "sale.report": ("order", "user_id", "team_id"),
-    "sale.order.line": ("order", "salesman_id", "order_id.team_id"),
+    "sale.order.line": ("order", "salesman_id", "order_team_id"),
     "crm.followup": ("followup", "user_id", "team_id"),
 }
 

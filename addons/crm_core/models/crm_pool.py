@@ -114,11 +114,17 @@ class CrmPool(models.Model):
         """Users who may claim from this pool: its teams' members and leaders, or
         every salesperson when it names no team."""
         self.ensure_one()
+        # one search of ids: reading the users' records would read their partners too
+        users = self.env["res.users"].sudo()  # sudo: who is in the teams, no data
         if self.team_ids:
-            return (self.team_ids.mapped("member_ids")
-                    | self.team_ids.mapped("user_id")).filtered("active")
-        group = self.env.ref("sales_team.group_sale_salesman")
-        return group.users.filtered(lambda u: u.active and not u.share)
+            leaders = self.team_ids.mapped("user_id").ids
+            found = users.search(["|", ("sale_team_id", "in", self.team_ids.ids),
+                                  ("id", "in", leaders)])
+        else:
+            group = self.env.ref("sales_team.group_sale_salesman")
+            found = users.search([("groups_id", "in", group.id),
+                                  ("share", "=", False)])
+        return self.env["res.users"].browse(found.ids)
 
     @api.model
     def _default_pool(self, company=None):

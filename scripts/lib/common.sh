@@ -158,6 +158,23 @@ ensure_wkhtmltopdf() {
     fi
 }
 
+# Debian's chromium, for the browser tests and the screenshots; installed with apt when
+# missing and we are root, as wkhtmltopdf is.
+ensure_chromium() {
+    command -v chromium >/dev/null 2>&1 && return
+    if is_root && command -v apt-get >/dev/null 2>&1; then
+        step "Installing chromium (browser tests)"
+        if (apt-get install -y --no-install-recommends chromium ||
+            { apt-get update && apt-get install -y --no-install-recommends chromium; }) \
+            >"$LOG_DIR/apt-chromium.log" 2>&1; then
+            return
+        fi
+        say "warning: could not install chromium (see $LOG_DIR/apt-chromium.log); the browser tests will fail."
+    else
+        say "warning: chromium is missing; the browser tests need it: sudo apt-get install chromium"
+    fi
+}
+
 # --- PostgreSQL ----------------------------------------------------------------------
 # Either an external server (PGHOST set) or a project-local cluster in var/pg, on a Unix
 # socket in var/run, run as an unprivileged user when we are root.

@@ -39,6 +39,16 @@ async function login(browser, user, lang) {
   return page;
 }
 
+// Go to a menu's action by its link (the link may sit in a closed dropdown).
+async function gotoMenu(page, xmlid) {
+  const selector = `a[data-menu-xmlid='${xmlid}']`;
+  await page.waitForSelector(selector, {state: "attached", timeout: 30000});
+  const href = await page.getAttribute(selector, "href");
+  await page.goto(new URL(href, page.url()).href);
+  await page.waitForSelector(".o_control_panel", {timeout: 30000});
+  await page.waitForTimeout(1500);
+}
+
 async function openMenu(page, xmlid) {
   await page.click(`a[data-menu-xmlid='${xmlid}']`);
   await page.waitForSelector(".o_control_panel", {timeout: 30000});
@@ -77,7 +87,27 @@ async function openMenu(page, xmlid) {
     await openMenu(page, "crm_callcenter.crm_callcenter_call_activity_menu");
     await page.screenshot({path: path.join(out, "crm-call-center-zh.png")});
 
+    page = await login(browser, "rep", "en_US");
+    await gotoMenu(page, "crm_core.crm_core_import_lead_menu");
+    await page.click("td:has-text('2026 上海工博会 展会线索')");
+    await page.waitForSelector(".o_form_view", {timeout: 30000});
+    await page.waitForTimeout(1000);
+    await page.screenshot({path: path.join(out, "lead-import-mapping.png"), fullPage: true});
+
+    page = await login(browser, "director", "zh_CN");
+    await gotoMenu(page, "crm_core.crm_core_customer_all_menu");
+    await page.screenshot({path: path.join(out, "department-scope-zh.png")});
+    await page.click("td:has-text('上海华腾机械有限公司')");
+    await page.waitForSelector(".o_form_view", {timeout: 30000});
+    await page.click(".o_form_statusbar button:has-text('我为什么能看到')");
+    await page.waitForSelector(".modal-dialog", {timeout: 30000});
+    await page.waitForTimeout(800);
+    await page.screenshot({path: path.join(out, "why-can-i-see-this-zh.png")});
+
     page = await login(browser, "admin", "en_US");
+    await gotoMenu(page, "crm_core.crm_core_data_scope_menu");
+    await page.addStyleTag({content: ".o_tooltip { display: none !important; }"});
+    await page.screenshot({path: path.join(out, "data-scopes.png")});
     await page.goto(base + "/web#model=res.users&view_type=list&action=base.action_res_users");
     await page.waitForSelector(".o_list_view", {timeout: 30000});
     await page.click("td:has-text('陈静 Chen Jing')");

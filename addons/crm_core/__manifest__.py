@@ -34,6 +34,7 @@
         "views/crm_dictionary_views.xml",
         "views/crm_followup_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
         "views/crm_pool_log_views.xml",
         "views/crm_pool_views.xml",
         "views/res_partner_pool_wizard_views.xml",

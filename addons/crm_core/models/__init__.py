@@ -6,6 +6,7 @@ from . import crm_pool_member
 from . import crm_pool_log
 from . import crm_customer_share
 from . import crm_followup
+from . import finance
 from . import crm_import_job
 from . import crm_lead
 from . import res_partner

@@ -6,7 +6,8 @@ from ..lib.phone import normalize_email, normalize_phone
 class CrmLead(models.Model):
     """Leads carry the same indexed match keys as customers: the import finds
     duplicate leads, and caller matching finds a lead, without scanning every phone
-    column with a leading wildcard."""
+    column with a leading wildcard. An opportunity shows its revenue as booked,
+    invoiced and paid."""
 
     _inherit = "crm.lead"
 
@@ -16,6 +17,41 @@ class CrmLead(models.Model):
         "Mobile (E.164)", compute="_compute_match_keys", store=True, index=True)
     email_normalized = fields.Char(
         compute="_compute_match_keys", store=True, index=True)
+    # Won revenue as booked (Odoo's sale_amount_total: confirmed orders), invoiced
+    # and paid, untaxed in the company currency; and what the customer still owes
+    # on those invoices, taxes included.
+    revenue_invoiced = fields.Monetary(
+        "Invoiced Revenue", compute="_compute_revenue",
+        currency_field="company_currency",
+        help="Posted invoices of this opportunity's orders less their credit notes, "
+             "untaxed.")
+    revenue_paid = fields.Monetary(
+        "Paid Revenue", compute="_compute_revenue",
+        currency_field="company_currency",
+        help="The paid part of the invoiced revenue.")
+    amount_due = fields.Monetary(
+        "Amount Due", compute="_compute_revenue", currency_field="company_currency",
+        help="Left to pay on this opportunity's invoices, taxes included.")
+
+    @api.multi
+    def _compute_revenue(self):
+        amounts = self.env["crm.finance"]._order_amounts("opportunity", self.ids)
+        for lead in self:
+            invoiced, paid, untaxed, untaxed_paid = amounts.get(
+                lead.id, (0.0, 0.0, 0.0, 0.0))
+            lead.revenue_invoiced = untaxed
+            lead.revenue_paid = untaxed_paid
+            lead.amount_due = invoiced - paid
+
+    @api.multi
+    def action_view_invoices(self):
+        """The invoices and credit notes of this opportunity's orders."""
+        self.ensure_one()
+        invoices = self.order_ids.mapped("invoice_ids")
+        action = self.env.ref("account.action_invoice_tree1").read()[0]
+        action["domain"] = [("id", "in", invoices.ids)]
+        action["context"] = {"create": False}
+        return action
 
     @api.multi
     @api.depends("phone", "mobile", "email_from", "country_id")

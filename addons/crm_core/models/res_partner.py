@@ -77,6 +77,20 @@ class ResPartner(models.Model):
     name_key = fields.Char(
         compute="_compute_match_keys", store=True, index=True,
         help="The name without legal suffixes, spaces and punctuation.")
+    crm_invoiced = fields.Monetary(
+        "Invoiced (net)", compute="_compute_crm_receivable",
+        currency_field="currency_id",
+        groups="sales_team.group_sale_salesman,account.group_account_invoice,"
+               "crm_core.group_analyst,crm_core.group_service_agent,"
+               "crm_core.group_callcenter_agent",
+        help="Posted customer invoices less credit notes, taxes included, company "
+             "currency.")
+    crm_amount_due = fields.Monetary(
+        "Amount Due", compute="_compute_crm_receivable", currency_field="currency_id",
+        groups="sales_team.group_sale_salesman,account.group_account_invoice,"
+               "crm_core.group_analyst,crm_core.group_service_agent,"
+               "crm_core.group_callcenter_agent",
+        help="Left to pay on the posted invoices (credit notes deducted).")
     is_stale = fields.Boolean(
         "Stale", compute="_compute_is_stale", search="_search_is_stale",
         help="No follow-up for the number of days set in the CRM settings.")
@@ -128,6 +142,26 @@ class ResPartner(models.Model):
             partner.shared_user_ids = shares.mapped("user_id")
             partner.shared_write_user_ids = shares.filtered(
                 lambda s: s.access == "write").mapped("user_id")
+
+    @api.multi
+    def _compute_crm_receivable(self):
+        """One grouped query over the invoices of all the partners' companies."""
+        amounts = self.env["crm.finance"]._partner_amounts(
+            self.mapped("commercial_partner_id").ids)
+        for partner in self:
+            partner.crm_invoiced, partner.crm_amount_due = amounts.get(
+                partner.commercial_partner_id.id, (0.0, 0.0))
+
+    @api.multi
+    def action_view_open_invoices(self):
+        """The customer's invoices and credit notes with something left to pay."""
+        self.ensure_one()
+        action = self.env.ref("account.action_invoice_tree1").read()[0]
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("type", "in", ("out_invoice", "out_refund")), ("state", "=", "open")]
+        action["context"] = {"create": False}
+        return action
 
     @api.model
     def _stale_days(self):

@@ -52,7 +52,7 @@ class SaleOrderLine(models.Model):
     def _compute_last_price(self):
         """One query for all the lines: the newest other line of the same customer
         (commercial entity) and product."""
-        lines = self.filtered(lambda l: l.product_id and l.order_id.partner_id)
+        lines = self.filtered(lambda line: line.product_id and line.order_id.partner_id)
         keys = {(line.order_id.partner_id.commercial_partner_id.id,
                  line.product_id.id) for line in lines}
         found = {}

@@ -42,7 +42,7 @@ class FinanceCase(PoolCase):
     def credit_note(self, invoice, keep_product):
         refund = invoice.refund(description="Returned")
         refund.invoice_line_ids.filtered(
-            lambda l: l.product_id != keep_product).unlink()
+            lambda line: line.product_id != keep_product).unlink()
         refund.compute_taxes()
         refund.action_invoice_open()
         return refund

@@ -30,7 +30,7 @@ class CrmLead(models.Model):
         currency_field="company_currency",
         help="The paid part of the invoiced revenue.")
     amount_due = fields.Monetary(
-        "Amount Due", compute="_compute_revenue", currency_field="company_currency",
+        compute="_compute_revenue", currency_field="company_currency",
         help="Left to pay on this opportunity's invoices, taxes included.")
 
     @api.multi

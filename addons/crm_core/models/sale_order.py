@@ -9,7 +9,7 @@ class SaleOrder(models.Model):
         "Invoiced", compute="_compute_payment_amounts",
         help="Posted invoices of this order, less its credit notes, taxes included.")
     amount_paid = fields.Monetary("Paid", compute="_compute_payment_amounts")
-    amount_due = fields.Monetary("Amount Due", compute="_compute_payment_amounts")
+    amount_due = fields.Monetary(compute="_compute_payment_amounts")
 
     @api.multi
     def _compute_payment_amounts(self):

@@ -202,7 +202,23 @@ class ResPartner(models.Model):
     @api.model
     def create(self, vals):
         vals = self._prepare_customer_vals(vals)
+        vals = self._prepare_contact_scope(vals)
         return super(ResPartner, self).create(vals)
+
+    @api.model
+    def _prepare_contact_scope(self, vals):
+        """A new contact carries its company's scope from the start: Odoo reads and
+        writes a new record's computed fields, as the user and under the record
+        rules, in no fixed order, so a scope still being computed would refuse the
+        very user adding a contact to their own customer."""
+        if not vals.get("parent_id"):
+            return vals
+        company = self.browse(vals["parent_id"]).commercial_partner_id
+        return dict(
+            vals, scope_user_id=company.user_id.id,
+            scope_team_id=company.team_id.id, scope_pool_state=company.pool_state,
+            shared_user_ids=[(6, 0, company.shared_user_ids.ids)],
+            shared_write_user_ids=[(6, 0, company.shared_write_user_ids.ids)])
 
     @api.multi
     def write(self, vals):

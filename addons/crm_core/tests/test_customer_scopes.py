@@ -130,3 +130,26 @@ class TestCustomerScopes(PoolCase):
         action = self.mine.sudo(self.rep1).action_explain_access()
         wizard = self.env[action["res_model"]].browse(action["res_id"])
         self.assertIn("You own this customer.", wizard.explanation)
+
+    def test_a_rep_adds_a_contact_to_their_customer(self):
+        contact = self.env["res.partner"].sudo(self.rep1).create(
+            {"name": "New Buyer", "parent_id": self.mine.id})
+        self.assertEqual(contact.scope_user_id, self.rep1)
+        self.mine.sudo(self.rep1).write(
+            {"child_ids": [(0, 0, {"name": "Another Buyer"})]})
+        self.assertIn("Another Buyer", self.mine.child_ids.mapped("name"))
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].sudo(self.rep1).create(
+                {"name": "Intruder", "parent_id": self.colleague.id})
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].sudo(self.rep1).create(
+                {"name": "Pool Intruder", "parent_id": self.waiting.id})
+
+    def test_a_colleague_with_a_share_for_editing_adds_a_contact(self):
+        self.env["crm.customer.share"].sudo(self.rep2).create(
+            {"partner_id": self.colleague.id, "user_id": self.rep1.id,
+             "access": "write"})
+        contact = self.env["res.partner"].sudo(self.rep1).create(
+            {"name": "Shared Buyer", "parent_id": self.colleague.id})
+        self.assertEqual(contact.scope_user_id, self.rep2)
+        self.assertIn(self.rep1, contact.shared_write_user_ids)

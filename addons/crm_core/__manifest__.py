@@ -40,6 +40,11 @@
         "views/crm_import_job_views.xml",
         "report/crm_pool_fairness_report_views.xml",
         "views/crm_core_menus.xml",
+        "security/crm_quote_approval_rules.xml",
+        "data/mail_activity_data.xml",
+        "views/crm_quote_approval_rule_views.xml",
+        "views/sale_order_approval_views.xml",
+        "views/res_partner_credit_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

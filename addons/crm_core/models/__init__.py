@@ -12,3 +12,9 @@ from . import crm_lead
 from . import res_partner
 from . import res_users
 from . import sale_order
+from . import crm_quote_approval_rule
+from . import crm_quote_approval_log
+from . import res_partner_credit
+from . import sale_order_line_margin
+from . import sale_order_credit
+from . import sale_order_approval

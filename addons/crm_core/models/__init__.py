@@ -11,3 +11,4 @@ from . import crm_lead
 from . import res_partner
 from . import res_users
 from . import sale_order
+from . import crm_sales_target

@@ -34,10 +34,11 @@ class CrmSalesTarget(models.Model):
              "team unless set); the team's target is the sum of these unless the "
              "team's own target is set explicitly.")
     period_type = fields.Selection(
-        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")], "Period Type",
+        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
         required=True, default="month", index=True, track_visibility="onchange")
     date_start = fields.Date("Start", required=True, index=True,
-                             default=_default_date_start, track_visibility="onchange")
+                             default=lambda self: self._default_date_start(),
+                             track_visibility="onchange")
     date_end = fields.Date("End", required=True, index=True,
                            track_visibility="onchange")
     period = fields.Char(compute="_compute_period", store=True, index=True,
@@ -58,14 +59,14 @@ class CrmSalesTarget(models.Model):
                              track_visibility="onchange",
                              help="In the company's currency, untaxed.")
     company_id = fields.Many2one(
-        "res.company", "Company", required=True, index=True,
+        "res.company", required=True, index=True,
         default=lambda self: self.env.user.company_id)
     currency_id = fields.Many2one("res.currency", related="company_id.currency_id",
                                   readonly=True)
     note = fields.Text()
 
     target_amount = fields.Monetary(
-        "Target Amount", compute="_compute_measures", currency_field="currency_id",
+        compute="_compute_measures", currency_field="currency_id",
         help="The target, or for a team whose target is the sum of its members', "
              "that sum.")
     attained_amount = fields.Monetary(

@@ -79,8 +79,8 @@ class CrmRepPerformanceReport(models.Model):
     date = fields.Date("Month", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
-    company_id = fields.Many2one("res.company", "Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", "Currency", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     followup_count = fields.Integer("Follow-ups", readonly=True)
     meeting_count = fields.Integer("Meetings", readonly=True)
     opportunity_count = fields.Integer("Opportunities Created", readonly=True)
@@ -104,12 +104,9 @@ class CrmRepPerformanceReport(models.Model):
     def _create_view(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
 
-        def local_month(column):
-            return sql.SQL(LOCAL_MONTH).format(sql.SQL(column))
-
         # Row id: salesperson id x 100000 + months since year 0, unique and
         # computed without a window function (filters reach the source tables).
-        self.env.cr.execute(sql.SQL("""
+        query = sql.SQL("""
             CREATE VIEW {table} AS (
                 WITH reps AS (
                     SELECT u.id AS user_id, u.sale_team_id AS team_id, u.company_id,
@@ -210,16 +207,19 @@ class CrmRepPerformanceReport(models.Model):
                  GROUP BY f.month, f.user_id, f.team_id, f.company_id, c.currency_id
             )""").format(
                 table=sql.Identifier(self._table),
-                followup_month=local_month("f.date"),
-                meeting_month=local_month("e.start"),
-                created_month=local_month("COALESCE(o.date_conversion, o.create_date)"),
-                won_month=local_month("o.date_closed"),
-                quotation_month=local_month("so.date_order"),
-                order_month=local_month("so.confirmation_date"),
+                followup_month=sql.SQL(LOCAL_MONTH).format(sql.SQL("f.date")),
+                meeting_month=sql.SQL(LOCAL_MONTH).format(sql.SQL("e.start")),
+                created_month=sql.SQL(LOCAL_MONTH).format(
+                    sql.SQL("COALESCE(o.date_conversion, o.create_date)")),
+                won_month=sql.SQL(LOCAL_MONTH).format(sql.SQL("o.date_closed")),
+                quotation_month=sql.SQL(LOCAL_MONTH).format(sql.SQL("so.date_order")),
+                order_month=sql.SQL(LOCAL_MONTH).format(
+                    sql.SQL("so.confirmation_date")),
                 order_fx=sql.SQL(ORDER_FX),
                 order_cost=sql.SQL(ORDER_COST),
                 paid_share=sql.SQL(PAID_SHARE),
-                invoice_filter=sql.SQL(INVOICE_FILTER)))
+                invoice_filter=sql.SQL(INVOICE_FILTER))
+        self.env.cr.execute(query)  # sql-safe: constant SQL pieces and identifiers
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None,

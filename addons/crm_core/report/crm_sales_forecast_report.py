@@ -39,8 +39,8 @@ class CrmSalesForecastReport(models.Model):
     date = fields.Date("Month", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
-    company_id = fields.Many2one("res.company", "Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", "Currency", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     target_amount = fields.Monetary("Target", readonly=True)
     attained_amount = fields.Monetary("Attained", readonly=True)
     paid_amount = fields.Monetary("Paid", readonly=True)
@@ -64,7 +64,7 @@ class CrmSalesForecastReport(models.Model):
         # kind of source); a report row takes the smallest id of its facts, which
         # is unique and lets filters reach the indexed source tables (a window
         # function would compute every row before filtering).
-        self.env.cr.execute(sql.SQL("""
+        query = sql.SQL("""
             CREATE VIEW {table} AS (
                 WITH target_months AS (
                     SELECT t.id, t.target_type, t.user_id, t.team_id, t.company_id,
@@ -144,7 +144,8 @@ class CrmSalesForecastReport(models.Model):
                 table=sql.Identifier(self._table),
                 paid_share=sql.SQL(PAID_SHARE),
                 invoice_filter=sql.SQL(INVOICE_FILTER),
-                open_filter=sql.SQL(OPEN_OPPORTUNITY_FILTER)))
+                open_filter=sql.SQL(OPEN_OPPORTUNITY_FILTER))
+        self.env.cr.execute(query)  # sql-safe: constant SQL pieces and identifiers
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None,

@@ -171,4 +171,3 @@ class TestRepPerformance(SalesCase):
                              self.rep1 | self.rep3)
             with self.assertRaises(AccessError):
                 self.rows(user).write({"followup_count": 0})
-

@@ -11,5 +11,6 @@
     "data": [
         "security/ir.model.access.csv",
         "views/crm_analytics_menus.xml",
+        "views/crm_analytics_sales_performance_menus.xml",
     ],
 }

@@ -18,3 +18,4 @@ from . import res_partner_credit
 from . import sale_order_line_margin
 from . import sale_order_credit
 from . import sale_order_approval
+from . import crm_sales_target

@@ -40,6 +40,11 @@
         "views/crm_import_job_views.xml",
         "report/crm_pool_fairness_report_views.xml",
         "views/crm_core_menus.xml",
+        "security/crm_funnel_rules.xml",
+        "data/crm_lost_reason_data.xml",
+        "views/crm_lead_funnel_views.xml",
+        "report/crm_funnel_report_views.xml",
+        "views/crm_funnel_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

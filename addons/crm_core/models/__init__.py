@@ -11,3 +11,8 @@ from . import crm_lead
 from . import res_partner
 from . import res_users
 from . import sale_order
+from . import crm_lead_stage_history
+from . import crm_lead_stage
+from . import crm_lead_lost
+from . import crm_dictionary_item_lost
+from . import crm_import_job_stage

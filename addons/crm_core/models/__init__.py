@@ -14,5 +14,7 @@ from . import sale_order
 from . import crm_lead_stage_history
 from . import crm_lead_stage
 from . import crm_lead_lost
+from . import crm_lead_conversion
 from . import crm_dictionary_item_lost
 from . import crm_import_job_stage
+from . import res_partner_scope

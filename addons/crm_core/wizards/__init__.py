@@ -3,3 +3,4 @@ from . import res_partner_pool_assign
 from . import res_partner_access_explain
 from . import base_partner_merge_automatic_wizard
 from . import crm_lead_lost
+from . import crm_lead2opportunity_partner

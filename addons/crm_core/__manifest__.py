@@ -52,6 +52,7 @@
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/crm_pool_demo.xml",
+        "demo/crm_funnel_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

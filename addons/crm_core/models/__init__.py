@@ -19,3 +19,10 @@ from . import sale_order_line_margin
 from . import sale_order_credit
 from . import sale_order_approval
 from . import crm_sales_target
+from . import crm_lead_stage_history
+from . import crm_lead_stage
+from . import crm_lead_lost
+from . import crm_lead_conversion
+from . import crm_dictionary_item_lost
+from . import crm_import_job_stage
+from . import res_partner_scope

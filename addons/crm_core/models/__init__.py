@@ -11,3 +11,8 @@ from . import crm_lead
 from . import res_partner
 from . import res_users
 from . import sale_order
+from . import crm_assignment_rule
+from . import crm_assignment_member
+from . import crm_assignment_log
+from . import crm_lead_assignment
+from . import crm_lead_capture

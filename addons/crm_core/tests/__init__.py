@@ -3,3 +3,4 @@ from . import test_lib_customer_import
 from . import test_lib_fairness
 from . import test_lib_phone
 from . import test_security_registry
+from . import test_lib_assignment

@@ -6,3 +6,4 @@ from . import sale_order_approval_reject
 from . import sale_order_credit_override
 from . import crm_lead_lost
 from . import crm_lead2opportunity_partner
+from . import crm_lead_assign

@@ -25,7 +25,6 @@ from . import crm_lead_lost
 from . import crm_lead_conversion
 from . import crm_dictionary_item_lost
 from . import crm_import_job_stage
-from . import res_partner_scope
 from . import crm_assignment_rule
 from . import crm_assignment_member
 from . import crm_assignment_log

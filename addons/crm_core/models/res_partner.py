@@ -202,23 +202,28 @@ class ResPartner(models.Model):
     @api.model
     def create(self, vals):
         vals = self._prepare_customer_vals(vals)
-        vals = self._prepare_contact_scope(vals)
+        vals = self._prepare_scope_vals(vals)
         return super(ResPartner, self).create(vals)
 
     @api.model
-    def _prepare_contact_scope(self, vals):
-        """A new contact carries its company's scope from the start: Odoo reads and
-        writes a new record's computed fields, as the user and under the record
-        rules, in no fixed order, so a scope still being computed would refuse the
-        very user adding a contact to their own customer."""
-        if not vals.get("parent_id"):
+    def _prepare_scope_vals(self, vals):
+        """The scope columns of a new partner (owner, team, pool state and shares
+        of its customer), written by its INSERT: Odoo reads and writes a new
+        record's computed fields, as the user and under the record rules, in no
+        fixed order, so scope columns still empty then would refuse a rep creating
+        a customer of their own, or a contact of one."""
+        if {"scope_user_id", "scope_team_id", "scope_pool_state"} & set(vals):
             return vals
-        company = self.browse(vals["parent_id"]).commercial_partner_id
-        return dict(
-            vals, scope_user_id=company.user_id.id,
-            scope_team_id=company.team_id.id, scope_pool_state=company.pool_state,
-            shared_user_ids=[(6, 0, company.shared_user_ids.ids)],
-            shared_write_user_ids=[(6, 0, company.shared_write_user_ids.ids)])
+        if vals.get("parent_id") and not vals.get("is_company"):
+            root = self.browse(vals["parent_id"]).commercial_partner_id
+            return dict(
+                vals, scope_user_id=root.user_id.id, scope_team_id=root.team_id.id,
+                scope_pool_state=root.pool_state,
+                shared_user_ids=[(6, 0, root.shared_user_ids.ids)],
+                shared_write_user_ids=[(6, 0, root.shared_write_user_ids.ids)])
+        return dict(vals, scope_user_id=vals.get("user_id") or False,
+                    scope_team_id=vals.get("team_id") or False,
+                    scope_pool_state=vals.get("pool_state") or False)
 
     @api.multi
     def write(self, vals):

@@ -130,6 +130,8 @@ class TestLeadToCash(CrmTestMixin, SavepointCase):
                              (1, 1, 10000.0))
         review = self.env["crm.rep.performance.report"].sudo(self.rep).search(
             [("user_id", "=", self.rep.id)])
+        self.assertGreaterEqual(sum(review.mapped("advanced_count")), 1,
+                                "moved on to the won stage")
         self.assertEqual(sum(review.mapped("order_count")), 1)
         self.assertEqual(sum(review.mapped("order_amount")), 8000.0)
         self.assertEqual(sum(review.mapped("margin_amount")), 8000.0 - 6000.0)

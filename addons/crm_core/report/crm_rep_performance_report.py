@@ -84,6 +84,9 @@ class CrmRepPerformanceReport(models.Model):
     followup_count = fields.Integer("Follow-ups", readonly=True)
     meeting_count = fields.Integer("Meetings", readonly=True)
     opportunity_count = fields.Integer("Opportunities Created", readonly=True)
+    advanced_count = fields.Integer(
+        "Opportunities Advanced", readonly=True,
+        help="Moves of the rep's leads to a later stage of the pipeline.")
     won_count = fields.Integer("Opportunities Won", readonly=True)
     won_amount = fields.Monetary("Won Expected Revenue", readonly=True)
     quotation_count = fields.Integer("Quotations Sent", readonly=True)
@@ -125,7 +128,7 @@ class CrmRepPerformanceReport(models.Model):
                            1 AS followups, 0 AS meetings, 0 AS created, 0 AS won,
                            0.0 AS won_amount, 0 AS quotations, 0 AS orders,
                            0.0 AS ordered, 0.0 AS margin, 0.0 AS invoiced,
-                           0.0 AS paid
+                           0.0 AS paid, 0 AS advanced
                       FROM crm_followup f
                       JOIN reps r ON r.user_id = f.user_id
                     UNION ALL
@@ -133,19 +136,19 @@ class CrmRepPerformanceReport(models.Model):
                            CASE WHEN e.allday
                                 THEN date_trunc('month', e.start)::date
                                 ELSE {meeting_month} END,
-                           0, 1, 0, 0, 0.0, 0, 0, 0.0, 0.0, 0.0, 0.0
+                           0, 1, 0, 0, 0.0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0
                       FROM calendar_event e
                       JOIN reps r ON r.user_id = e.user_id
                      WHERE e.active
                     UNION ALL
                     SELECT r.user_id, r.team_id, r.company_id, {created_month},
-                           0, 0, 1, 0, 0.0, 0, 0, 0.0, 0.0, 0.0, 0.0
+                           0, 0, 1, 0, 0.0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0
                       FROM crm_lead o
                       JOIN reps r ON r.user_id = o.user_id
                      WHERE o.type = 'opportunity'
                     UNION ALL
                     SELECT r.user_id, r.team_id, r.company_id, {won_month},
-                           0, 0, 0, 1, o.planned_revenue, 0, 0, 0.0, 0.0, 0.0, 0.0
+                           0, 0, 0, 1, o.planned_revenue, 0, 0, 0.0, 0.0, 0.0, 0.0, 0
                       FROM crm_lead o
                       JOIN reps r ON r.user_id = o.user_id
                       LEFT JOIN crm_stage s ON s.id = o.stage_id
@@ -154,7 +157,7 @@ class CrmRepPerformanceReport(models.Model):
                        AND (o.probability >= 100 OR COALESCE(s.probability, 0) >= 100)
                     UNION ALL
                     SELECT r.user_id, r.team_id, r.company_id, {quotation_month},
-                           0, 0, 0, 0, 0.0, 1, 0, 0.0, 0.0, 0.0, 0.0
+                           0, 0, 0, 0, 0.0, 1, 0, 0.0, 0.0, 0.0, 0.0, 0
                       FROM sale_order so
                       JOIN reps r ON r.user_id = so.user_id
                      WHERE so.state = 'sent'
@@ -163,7 +166,7 @@ class CrmRepPerformanceReport(models.Model):
                            0, 0, 0, 0, 0.0, 0, 1,
                            so.amount_untaxed * fx.rate,
                            so.amount_untaxed * fx.rate - COALESCE(oc.cost, 0),
-                           0.0, 0.0
+                           0.0, 0.0, 0
                       FROM sale_order so
                       JOIN reps r ON r.user_id = so.user_id
                       JOIN product_pricelist pl ON pl.id = so.pricelist_id
@@ -178,10 +181,18 @@ class CrmRepPerformanceReport(models.Model):
                            date_trunc('month', i.date_invoice)::date,
                            0, 0, 0, 0, 0.0, 0, 0, 0.0, 0.0,
                            i.amount_untaxed_signed,
-                           i.amount_untaxed_signed * {paid_share}
+                           i.amount_untaxed_signed * {paid_share}, 0
                       FROM account_invoice i
                       JOIN reps r ON r.user_id = i.user_id
                      WHERE {invoice_filter} AND i.date_invoice IS NOT NULL
+                    UNION ALL
+                    SELECT r.user_id, r.team_id, r.company_id, {advanced_month},
+                           0, 0, 0, 0, 0.0, 0, 0, 0.0, 0.0, 0.0, 0.0, 1
+                      FROM crm_lead_stage_history h
+                      JOIN reps r ON r.user_id = h.user_id
+                      JOIN crm_stage sf ON sf.id = h.stage_from_id
+                      JOIN crm_stage st ON st.id = h.stage_to_id
+                     WHERE (st.sequence, st.id) > (sf.sequence, sf.id)
                 )
                 SELECT f.user_id::bigint * 100000
                            + EXTRACT(year FROM f.month)::int * 12
@@ -191,6 +202,7 @@ class CrmRepPerformanceReport(models.Model):
                        sum(f.followups) AS followup_count,
                        sum(f.meetings) AS meeting_count,
                        sum(f.created) AS opportunity_count,
+                       sum(f.advanced) AS advanced_count,
                        sum(f.won) AS won_count,
                        sum(f.won_amount) AS won_amount,
                        sum(f.quotations) AS quotation_count,
@@ -212,6 +224,7 @@ class CrmRepPerformanceReport(models.Model):
                 created_month=sql.SQL(LOCAL_MONTH).format(
                     sql.SQL("COALESCE(o.date_conversion, o.create_date)")),
                 won_month=sql.SQL(LOCAL_MONTH).format(sql.SQL("o.date_closed")),
+                advanced_month=sql.SQL(LOCAL_MONTH).format(sql.SQL("h.date")),
                 quotation_month=sql.SQL(LOCAL_MONTH).format(sql.SQL("so.date_order")),
                 order_month=sql.SQL(LOCAL_MONTH).format(
                     sql.SQL("so.confirmation_date")),

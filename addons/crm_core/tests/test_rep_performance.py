@@ -171,3 +171,24 @@ class TestRepPerformance(SalesCase):
                              self.rep1 | self.rep3)
             with self.assertRaises(AccessError):
                 self.rows(user).write({"followup_count": 0})
+
+    def test_moves_to_a_later_stage_count_as_advanced(self):
+        stages = self.env["crm.stage"].search([("team_id", "=", False)],
+                                              order="sequence, id")[:3]
+        lead = self.env["crm.lead"].create({
+            "name": "Advancing", "type": "opportunity", "user_id": self.rep1.id,
+            "team_id": self.team_a.id, "stage_id": stages[0].id})
+        history = self.env["crm.lead.stage.history"].search(
+            [("lead_id", "=", lead.id)])
+        history.write({"date": "2030-05-20 03:00:00"})
+        before = self.rows(domain=[("user_id", "=", self.rep1.id),
+                                   ("date", "=", MAY)]).advanced_count
+        for stage in (stages[1], stages[2], stages[1]):  # two forward, one back
+            lead.stage_id = stage
+        self.env["crm.lead.stage.history"].search(
+            [("lead_id", "=", lead.id), ("id", "not in", history.ids)]).write(
+                {"date": "2030-05-21 03:00:00"})
+        self.env["crm.rep.performance.report"].invalidate_cache()
+        after = self.rows(domain=[("user_id", "=", self.rep1.id),
+                                  ("date", "=", MAY)]).advanced_count
+        self.assertEqual(after - before, 2)

@@ -11,14 +11,9 @@ import os
 import shutil
 import signal
 import subprocess
-import threading
 from pathlib import Path
 
-import odoo
-from odoo import api
-from odoo.addons.crm_core.tests.common import CrmTestMixin
-from odoo.tests.common import BaseCase, get_db_name
-from werkzeug.serving import WSGIRequestHandler, make_server
+from odoo.addons.crm_core.tests.http_case import HttpCase
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOW = ROOT / "tests" / "browser" / "claim_flow.js"
@@ -49,46 +44,7 @@ def browser_problem():
     return None
 
 
-class QuietRequestHandler(WSGIRequestHandler):
-    """Logs failed requests only: a web client page fetches dozens of assets."""
-
-    def log_request(self, code="-", size="-"):
-        if not str(getattr(code, "value", code)).startswith(("1", "2", "3")):
-            super(QuietRequestHandler, self).log_request(code, size)
-
-
-def application(environ, start_response):
-    # pytest-odoo marks only the test thread as testing; mark the request threads
-    # too, so that Odoo sends no mail and fetches no gravatar from them either.
-    threading.current_thread().testing = True
-    return odoo.service.wsgi_server.application(environ, start_response)
-
-
-class TestBrowserClaim(CrmTestMixin, BaseCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super(TestBrowserClaim, cls).setUpClass()
-        cls.registry = odoo.registry(get_db_name())
-        # One cursor for the test and every request. This thread holds its lock,
-        # except while the browser runs (see run_flow).
-        cls.registry.enter_test_mode()
-        cls.cr = cls.registry.cursor()
-        cls.uid = odoo.SUPERUSER_ID
-        cls.env = api.Environment(cls.cr, cls.uid, {
-            "lang": "en_US", "tracking_disable": True, "mail_notrack": True})
-        cls.server = None
-        try:
-            cls._create_records()
-            cls._start_server()
-        except Exception:
-            cls._stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls._stop()
-        super(TestBrowserClaim, cls).tearDownClass()
+class TestBrowserClaim(HttpCase):
 
     @classmethod
     def _create_records(cls):
@@ -119,26 +75,6 @@ class TestBrowserClaim(CrmTestMixin, BaseCase):
         values.update(vals)
         return cls.env["res.partner"].create(values)
 
-    @classmethod
-    def _start_server(cls):
-        cls.server = make_server("127.0.0.1", 0, application, threaded=True,
-                                 request_handler=QuietRequestHandler)
-        cls.base_url = "http://127.0.0.1:%d" % cls.server.port
-        cls.server_thread = threading.Thread(
-            target=cls.server.serve_forever, name="browser-test-http", daemon=True)
-        cls.server_thread.start()
-
-    @classmethod
-    def _stop(cls):
-        if cls.server:
-            cls.server.shutdown()
-            cls.server.server_close()
-            cls.server_thread.join(10)
-        cls.env.reset()
-        # Closes the shared cursor without a commit: the test's records and the
-        # browser's changes go with it.
-        cls.registry.leave_test_mode()
-
     def setUp(self):
         super(TestBrowserClaim, self).setUp()
         problem = browser_problem()
@@ -158,15 +94,8 @@ class TestBrowserClaim(CrmTestMixin, BaseCase):
             "chromium": chromium_path(), "screenshot": str(screenshot),
             "timeout_ms": STEP_TIMEOUT_MS,
         }
-        # The test cursor only simulates commits, by moving a savepoint; a request
-        # that fails rolls back to it, so it must come after the test's records.
-        self.cr.commit()
-        self.cr.release()
-        try:
+        with self.served():
             stdout, stderr, code = self._node(job)
-        finally:
-            self.cr.acquire()
-            self.env.clear()
         lines = [line for line in stdout.splitlines() if line.startswith("{")]
         seen = json.loads(lines[-1]) if lines else {}
         if code != 0 or not seen.get("ok"):

@@ -4,35 +4,18 @@ lead with the same phone or e-mail), bad ones get 400 naming the field and write
 nothing, unknown or closed forms 404/401, never 500. The form page renders in the
 visitor's language. Plus the input rules (no database) and the record rules."""
 import json
-import threading
 import unittest
 
-import odoo
 import requests
-from odoo import api
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests.common import BaseCase, SavepointCase, get_db_name
-from werkzeug.serving import WSGIRequestHandler, make_server
+from odoo.tests.common import SavepointCase
 
 from ..lib.lead_capture import CaptureError, validate
 from .common import CrmTestMixin
+from .http_case import ClientErrorsQuietHandler, HttpCase
 
 SALESMAN = ["base.group_user", "sales_team.group_sale_salesman"]
 ALL_FIELDS = {"company", "phone", "email", "subject", "message"}
-
-
-class QuietRequestHandler(WSGIRequestHandler):
-
-    def log_request(self, code="-", size="-"):
-        if str(getattr(code, "value", code)).startswith(("1", "2", "3", "4")):
-            return None
-        return super(QuietRequestHandler, self).log_request(code, size)
-
-
-def application(environ, start_response):
-    # as in Odoo's HttpCase: the request threads are test threads too (no mail)
-    threading.current_thread().testing = True
-    return odoo.service.wsgi_server.application(environ, start_response)
 
 
 class TestValidate(unittest.TestCase):
@@ -77,33 +60,11 @@ class TestValidate(unittest.TestCase):
         self.assertEqual(clean["phone"], "+49301234567")
 
 
-class TestLeadCaptureHttp(CrmTestMixin, BaseCase):
-    """Odoo serves the test's own transaction over HTTP (the registry in test
-    mode, as in tests/test_browser_claim.py): the requests see the records this
-    test creates, the test reads what they wrote, and closing the cursor at the end
-    rolls everything back."""
+class TestLeadCaptureHttp(HttpCase):
+    """The capture address over real HTTP, served from the test's own
+    transaction (see http_case)."""
 
-    @classmethod
-    def setUpClass(cls):
-        super(TestLeadCaptureHttp, cls).setUpClass()
-        cls.registry = odoo.registry(get_db_name())
-        cls.registry.enter_test_mode()
-        cls.cr = cls.registry.cursor()
-        cls.uid = odoo.SUPERUSER_ID
-        cls.env = api.Environment(cls.cr, cls.uid, {
-            "lang": "en_US", "tracking_disable": True, "mail_notrack": True})
-        cls.server = None
-        try:
-            cls._create_records()
-            cls._start_server()
-        except Exception:
-            cls._stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls._stop()
-        super(TestLeadCaptureHttp, cls).tearDownClass()
+    request_handler = ClientErrorsQuietHandler
 
     @classmethod
     def _create_records(cls):
@@ -132,37 +93,11 @@ class TestLeadCaptureHttp(CrmTestMixin, BaseCase):
             "name": "Capture Won", "team_id": cls.team.id, "user_id": cls.rep2.id,
             "phone": "+86 139 0000 1111", "probability": 100})
 
-    @classmethod
-    def _start_server(cls):
-        cls.server = make_server("127.0.0.1", 0, application, threaded=True,
-                                 request_handler=QuietRequestHandler)
-        cls.base_url = "http://127.0.0.1:%d" % cls.server.port
-        cls.server_thread = threading.Thread(
-            target=cls.server.serve_forever, name="lead-capture-http", daemon=True)
-        cls.server_thread.start()
-
-    @classmethod
-    def _stop(cls):
-        if cls.server:
-            cls.server.shutdown()
-            cls.server.server_close()
-            cls.server_thread.join(10)
-        cls.env.reset()
-        cls.registry.leave_test_mode()
-
     def request(self, method, token, **kwargs):
-        """One HTTP request to the form's address while the server may use the
-        cursor. The test cursor simulates commits by moving a savepoint: a request
-        that fails rolls back to it, so it must come after the test's records."""
-        # a test cursor's commit only moves its savepoint
-        self.cr.commit()  # pylint: disable=invalid-commit
-        self.cr.release()
-        try:
+        """One HTTP request to the form's address."""
+        with self.served():
             return requests.request(method, "%s/crm_core/lead/%s" % (
                 self.base_url, token), timeout=60, **kwargs)
-        finally:
-            self.cr.acquire()
-            self.env.clear()
 
     def post(self, payload, token=None, **kwargs):
         return self.request("POST", token or self.form.token, json=payload, **kwargs)
@@ -370,7 +305,8 @@ class TestLeadCaptureSecurity(CrmTestMixin, SavepointCase):
     @classmethod
     def setUpClass(cls):
         super(TestLeadCaptureSecurity, cls).setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
+                                       lang="en_US"))
         cls.team = cls.env["crm.team"].create({"name": "Capture Sec Team"})
         cls.other_team = cls.env["crm.team"].create({"name": "Capture Sec Other"})
         cls.leader = cls.new_user(

@@ -104,6 +104,14 @@ async function openMenu(page, xmlid) {
     await page.waitForTimeout(800);
     await page.screenshot({path: path.join(out, "why-can-i-see-this-zh.png")});
 
+    page = await login(browser, "salesmanager", "zh_CN");
+    await gotoMenu(page, "crm_core.crm_funnel_report_menu");
+    await page.screenshot({path: path.join(out, "sales-funnel-zh.png")});
+    await gotoMenu(page, "crm_core.crm_sales_target_report_menu");
+    await page.screenshot({path: path.join(out, "targets-attainment.png")});
+    await gotoMenu(page, "crm_core.sale_order_approval_menu");
+    await page.screenshot({path: path.join(out, "quotes-to-approve-zh.png")});
+
     page = await login(browser, "admin", "en_US");
     await gotoMenu(page, "crm_core.crm_core_data_scope_menu");
     await page.addStyleTag({content: ".o_tooltip { display: none !important; }"});

@@ -69,8 +69,8 @@ class LeadCaptureController(http.Controller):
         """(form, None), or (None, the error response)."""
         if not TOKEN_RE.match(token or ""):
             return None, _json(404, {"error": "unknown form"})
-        # sudo: the visitor is anonymous; the token is what authorises the post
-        forms = request.env["crm.lead.capture"].sudo().with_context(
+        capture = request.env["crm.lead.capture"]
+        forms = capture.sudo().with_context(  # sudo: anonymous; the token authorises
             active_test=False)
         form = forms.search([("token", "=", token)], limit=1)
         if not form:
@@ -117,9 +117,8 @@ class LeadCaptureController(http.Controller):
         return _json(200, {"status": "received"})
 
     def _render_form(self, form, lang):
-        # sudo: the list of installed languages, for the visitor's choice
-        installed = [code for code, _name
-                     in request.env["res.lang"].sudo().get_installed()]
+        langs = request.env["res.lang"].sudo()  # sudo: installed languages, public
+        installed = [code for code, _name in langs.get_installed()]
         if lang not in installed:
             lang = request.context.get("lang")
         if lang not in installed:
@@ -130,8 +129,8 @@ class LeadCaptureController(http.Controller):
             "lang": lang.replace("_", "-"),
             "fields": FIELDS,
         }
-        # sudo: the public visitor renders the form's page, nothing else
-        views = request.env["ir.ui.view"].sudo().with_context(lang=lang)
+        views = request.env["ir.ui.view"].sudo().with_context(  # sudo: public page
+            lang=lang)
         html = views.render_template("crm_core.lead_capture_page", values)
         return http.Response(html, headers=[
             ("Content-Type", "text/html; charset=utf-8"),

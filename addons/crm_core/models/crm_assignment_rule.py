@@ -135,8 +135,8 @@ class CrmAssignmentRule(models.Model):
         for rule in self:
             try:
                 domain = rule._parse_domain()
-                # sudo: only whether the domain reads, not what it finds
-                self.env["crm.lead"].sudo().search(domain, limit=1)
+                self.env["crm.lead"].sudo().search(  # sudo: does the domain read
+                    domain, limit=1)
             except (ValueError, SyntaxError, NameError, TypeError, KeyError) as error:
                 raise ValidationError(_(
                     "The advanced condition of the rule %(rule)s is not a valid "
@@ -407,8 +407,7 @@ class CrmAssignmentRule(models.Model):
         self._update_members(rows, turns, actor)
         if not steps:
             return steps
-        # sudo: names for the audit log, whoever runs the rule
-        users = self.env["res.users"].sudo().browse(
+        users = self.env["res.users"].sudo().browse(  # sudo: names for the log
             {r["user_id"] for r in rows})
         names = {user.id: user.name for user in users}
         partners = {user.id: user.partner_id.id for user in users}

@@ -55,8 +55,8 @@ class CrmLeadCapture(models.Model):
     @api.multi
     @api.depends("token")
     def _compute_url(self):
-        # sudo: the server's public address, a system parameter
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        params = self.env["ir.config_parameter"].sudo()  # sudo: a system parameter
+        base = params.get_param("web.base.url", "")
         for form in self:
             form.url = "%s/crm_core/lead/%s" % (base.rstrip("/"), form.token)
             form.embed_code = (

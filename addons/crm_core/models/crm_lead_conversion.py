@@ -80,9 +80,8 @@ class CrmLead(models.Model):
         owners, claims = {}, {}
         for lead in self:
             salesperson = salespeople.get(lead.id) or self.env["res.users"]
-            # sudo: who owns the customer decides, also when the rep cannot see it
-            root = customers.get(lead.id, self.env["res.partner"]).sudo() \
-                .commercial_partner_id
+            customer = customers.get(lead.id, self.env["res.partner"])
+            root = customer.sudo().commercial_partner_id  # sudo: the owner decides
             owners[lead.id] = salesperson.id or False
             if not root or not root.customer or not root.pool_id:
                 continue

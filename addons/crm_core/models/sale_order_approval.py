@@ -210,8 +210,7 @@ class SaleOrder(models.Model):
         """{order id: the active rules that require this order to be approved}, with
         one search for all the orders; the rules read only the orders' stored
         totals, so the cost does not grow with the number of lines."""
-        # sudo: every rule of the order's company applies, whoever edits the order
-        rules = self.env["crm.quote.approval.rule"].sudo().search(
+        rules = self.env["crm.quote.approval.rule"].sudo().search(  # sudo: all apply
             [("company_id", "in", self.mapped("company_id").ids)])
         return {order.id: rules.filtered(lambda r, o=order: r._applies_to(o))
                 for order in self}
@@ -428,8 +427,7 @@ class SaleOrder(models.Model):
     @api.multi
     def _approval_log(self, action, rules, reason=False):
         """One history line per order; the history is written only here."""
-        # sudo: users read the history and never write it (read-only access rights)
-        logs = self.env["crm.quote.approval.log"].sudo()
+        logs = self.env["crm.quote.approval.log"].sudo()  # sudo: read-only to users
         for order in self:
             logs.create({
                 "order_id": order.id,

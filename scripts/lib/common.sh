@@ -143,36 +143,33 @@ ensure_lessc() {
     export PATH="$dir/node_modules/.bin:$PATH"
 }
 
-ensure_wkhtmltopdf() {
-    command -v wkhtmltopdf >/dev/null 2>&1 && return
+# apt_ensure COMMAND PACKAGE PURPOSE CONSEQUENCE: install Debian's PACKAGE with apt when
+# COMMAND is missing and we are root; otherwise (or if apt fails) warn, naming what
+# needs it and what will not work.
+apt_ensure() {
+    local cmd=$1 pkg=$2 purpose=$3 consequence=$4 log="$LOG_DIR/apt-$2.log"
+    command -v "$cmd" >/dev/null 2>&1 && return
     if is_root && command -v apt-get >/dev/null 2>&1; then
-        step "Installing wkhtmltopdf (PDF quotations and orders)"
-        if (apt-get install -y --no-install-recommends wkhtmltopdf ||
-            { apt-get update && apt-get install -y --no-install-recommends wkhtmltopdf; }) \
-            >"$LOG_DIR/apt-wkhtmltopdf.log" 2>&1; then
+        step "Installing $pkg ($purpose)"
+        if (apt-get install -y --no-install-recommends "$pkg" ||
+            { apt-get update && apt-get install -y --no-install-recommends "$pkg"; }) \
+            >"$log" 2>&1; then
             return
         fi
-        say "warning: could not install wkhtmltopdf (see $LOG_DIR/apt-wkhtmltopdf.log); PDF reports will not print."
+        say "warning: could not install $pkg (see $log); $consequence."
     else
-        say "warning: wkhtmltopdf is missing; PDF reports need it: sudo apt-get install wkhtmltopdf"
+        say "warning: $cmd is missing; $purpose need it: sudo apt-get install $pkg"
     fi
 }
 
-# Debian's chromium, for the browser tests and the screenshots; installed with apt when
-# missing and we are root, as wkhtmltopdf is.
+ensure_wkhtmltopdf() {
+    apt_ensure wkhtmltopdf wkhtmltopdf "PDF quotations and orders" \
+        "PDF reports will not print"
+}
+
+# Debian's chromium, for the browser tests and the screenshots.
 ensure_chromium() {
-    command -v chromium >/dev/null 2>&1 && return
-    if is_root && command -v apt-get >/dev/null 2>&1; then
-        step "Installing chromium (browser tests)"
-        if (apt-get install -y --no-install-recommends chromium ||
-            { apt-get update && apt-get install -y --no-install-recommends chromium; }) \
-            >"$LOG_DIR/apt-chromium.log" 2>&1; then
-            return
-        fi
-        say "warning: could not install chromium (see $LOG_DIR/apt-chromium.log); the browser tests will fail."
-    else
-        say "warning: chromium is missing; the browser tests need it: sudo apt-get install chromium"
-    fi
+    apt_ensure chromium chromium "the browser tests" "the browser tests will fail"
 }
 
 # --- PostgreSQL ----------------------------------------------------------------------

@@ -5,6 +5,12 @@ from odoo.exceptions import UserError
 
 from ..lib.phone import normalize_company_name, normalize_email, normalize_phone
 
+# who may see what a customer owes: sales, accounting, service, the call center and
+# analysts (not marketing)
+RECEIVABLE_READERS = ("sales_team.group_sale_salesman,account.group_account_invoice,"
+                      "crm_core.group_analyst,crm_core.group_service_agent,"
+                      "crm_core.group_callcenter_agent")
+
 LIFECYCLE = [
     ("prospect", "Prospect"),
     ("interested", "Interested Prospect"),
@@ -80,16 +86,12 @@ class ResPartner(models.Model):
     crm_invoiced = fields.Monetary(
         "Invoiced (net)", compute="_compute_crm_receivable",
         currency_field="currency_id",
-        groups="sales_team.group_sale_salesman,account.group_account_invoice,"
-               "crm_core.group_analyst,crm_core.group_service_agent,"
-               "crm_core.group_callcenter_agent",
+        groups=RECEIVABLE_READERS,
         help="Posted customer invoices less credit notes, taxes included, company "
              "currency.")
     crm_amount_due = fields.Monetary(
         "Amount Due", compute="_compute_crm_receivable", currency_field="currency_id",
-        groups="sales_team.group_sale_salesman,account.group_account_invoice,"
-               "crm_core.group_analyst,crm_core.group_service_agent,"
-               "crm_core.group_callcenter_agent",
+        groups=RECEIVABLE_READERS,
         help="Left to pay on the posted invoices (credit notes deducted).")
     is_stale = fields.Boolean(
         "Stale", compute="_compute_is_stale", search="_search_is_stale",

@@ -9,6 +9,8 @@
     "website": "https://example.com/crm",
     "depends": ["crm_service"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/crm_callcenter_security.xml",
         "views/crm_callcenter_menus.xml",
     ],
 }

@@ -9,6 +9,17 @@
     "website": "https://example.com/crm",
     "depends": ["crm_core"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/crm_service_security.xml",
+        "data/ir_sequence_data.xml",
+        "views/crm_service_ticket_views.xml",
+        "views/crm_service_ticket_wizard_views.xml",
+        "views/crm_service_team_views.xml",
+        "views/crm_service_category_views.xml",
+        "views/res_partner_views.xml",
         "views/crm_service_menus.xml",
+    ],
+    "demo": [
+        "demo/crm_service_demo.xml",
     ],
 }

@@ -1,0 +1,2 @@
+from . import test_ticket_lifecycle
+from . import test_ticket_security

@@ -4,7 +4,7 @@ ANSWERS = [("opt_in", "Opt-in"), ("opt_out", "Opt-out"), ("none", "Not Asked")]
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     consent_ids = fields.One2many("crm.consent", "partner_id", "Consent History")
     consent_email = fields.Selection(ANSWERS, "Marketing E-mail Consent",

@@ -32,7 +32,7 @@ class TestConsent(PoolCase):
 
     def test_contact_answer_before_company_answer(self):
         self.Consent.record(self.company_a, "phone", "opt_out")
-        allowed, excluded = self.Consent.check(self.contact_a, "phone")
+        allowed, _excluded = self.Consent.check(self.contact_a, "phone")
         self.assertFalse(allowed)  # the company said no, for its people too
         self.Consent.record(self.contact_a, "phone", "opt_in", source="phone")
         allowed, _excluded = self.Consent.check(self.contact_a | self.company_a,

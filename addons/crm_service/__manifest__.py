@@ -30,5 +30,6 @@
     ],
     "demo": [
         "demo/crm_service_demo.xml",
+        "demo/crm_service_knowledge_demo.xml",
     ],
 }

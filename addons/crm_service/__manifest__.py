@@ -19,8 +19,17 @@
         "views/crm_service_category_views.xml",
         "views/res_partner_views.xml",
         "views/crm_service_menus.xml",
+        "data/crm_service_knowledge_data.xml",
+        "views/crm_service_article_views.xml",
+        "views/crm_service_defect_views.xml",
+        "views/crm_service_ticket_knowledge_views.xml",
+        "views/crm_service_knowledge_templates.xml",
+        "report/crm_service_defect_report_views.xml",
+        "views/crm_service_knowledge_menus.xml",
+        "security/crm_service_knowledge_security.xml",
     ],
     "demo": [
         "demo/crm_service_demo.xml",
+        "demo/crm_service_knowledge_demo.xml",
     ],
 }

@@ -2,3 +2,9 @@ from . import crm_service_category
 from . import crm_service_team
 from . import crm_service_ticket
 from . import res_partner
+from . import crm_service_article_tag
+from . import crm_service_article
+from . import crm_service_article_version
+from . import crm_service_defect_rule
+from . import crm_service_defect
+from . import crm_service_ticket_knowledge

@@ -19,8 +19,17 @@
         "views/crm_service_category_views.xml",
         "views/res_partner_views.xml",
         "views/crm_service_menus.xml",
+        "security/crm_service_sla_security.xml",
+        "data/crm_service_sla_data.xml",
+        "data/ir_cron_data_sla.xml",
+        "views/resource_calendar_views.xml",
+        "views/crm_service_sla_policy_views.xml",
+        "views/crm_service_escalation_level_views.xml",
+        "views/crm_service_escalation_log_views.xml",
+        "views/crm_service_ticket_sla_views.xml",
     ],
     "demo": [
         "demo/crm_service_demo.xml",
+        "demo/crm_service_sla_demo.xml",
     ],
 }

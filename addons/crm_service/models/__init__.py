@@ -2,3 +2,9 @@ from . import crm_service_category
 from . import crm_service_team
 from . import crm_service_ticket
 from . import res_partner
+from . import crm_service_workday
+from . import resource_calendar
+from . import crm_service_sla_policy
+from . import crm_service_escalation_level
+from . import crm_service_escalation_log
+from . import crm_service_ticket_sla

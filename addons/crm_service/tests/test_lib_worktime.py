@@ -25,6 +25,7 @@ def bj(*args):
 class TestWorkCalendar(unittest.TestCase):
 
     def setUp(self):
+        super(TestWorkCalendar, self).setUp()
         self.cal = WorkCalendar(CHINA_WEEK, holidays=NATIONAL_DAY,
                                 workdays=NATIONAL_DAY_WORKDAYS, tz=SHANGHAI)
 

@@ -212,6 +212,14 @@ class TestEscalationSecurity(EscalationCase):
                 "name": "Forged", "ticket_id": ticket.id, "kind": "resolution"})
         with self.assertRaises(AccessError):
             Log.sudo(self.rep).search([])
+        analyst = self.new_user("svc_analyst", ["crm_core.group_analyst"])
+        self.assertEqual(len(Log.sudo(analyst).search(
+            [("ticket_id", "in", (ticket | foreign).ids)])), 4)
+        # a salesperson reads the SLA of their customer's ticket, not its log
+        values = ticket.sudo(self.rep).read(
+            ["sla_policy_id", "sla_state", "escalation_level"])[0]
+        self.assertEqual(values["sla_policy_id"][0], self.motor_policy.id)
+        self.assertEqual(values["escalation_level"], 2)
 
 
 class TestEscalationQueries(EscalationCase):

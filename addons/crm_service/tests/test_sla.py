@@ -287,8 +287,10 @@ class TestSlaSecurity(SlaCase):
             "name": "Managers' policy", "calendar_id": self.calendar.id,
             "resolve_hours": 12})
         self.assertEqual(policy.resolve_hours, 12)
+        # anyone reading a ticket reads its policy's name, nobody else edits it
+        self.assertEqual(self.fault_policy.sudo(self.rep).name, "Faults")
         with self.assertRaises(AccessError):
-            Policy.sudo(self.rep).search([])
+            self.fault_policy.sudo(self.rep).write({"name": "Sales' faults"})
 
     def test_managers_edit_business_calendars(self):
         self.calendar.sudo(self.manager).write({"service_workday_ids": [(0, 0, {

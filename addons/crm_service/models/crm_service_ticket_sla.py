@@ -57,7 +57,8 @@ UPDATE crm_service_ticket t
 # its current deadline (first response until there is one, then resolution), the
 # levels of its policy (or the global ones when its policy has none of that kind)
 # above the last level fired, whose deadline + delay has passed, unless the breach
-# was acknowledged. A ticket waiting for the customer does not escalate.
+# was acknowledged or the level was logged for this deadline already (a level
+# renumbered after it fired). A ticket waiting for the customer does not escalate.
 DUE_ESCALATIONS_SQL = """
 SELECT c.id, l.id, c.kind, c.deadline,
        c.deadline + l.delay_hours * interval '1 hour' AS due
@@ -84,6 +85,10 @@ SELECT c.id, l.id, c.kind, c.deadline,
                  AND own.policy_id = c.sla_policy_id)))
  WHERE c.deadline IS NOT NULL AND c.acked IS NOT TRUE
    AND c.deadline + l.delay_hours * interval '1 hour' <= %(now)s
+   AND NOT EXISTS (
+         SELECT 1 FROM crm_service_escalation_log fired
+          WHERE fired.ticket_id = c.id AND fired.level_id = l.id
+            AND fired.deadline = c.deadline)
  ORDER BY c.deadline, c.id, l.sequence
  LIMIT %(limit)s
 """

@@ -107,6 +107,14 @@ class TestEscalationChain(EscalationCase):
         self.assertEqual(len(ticket.message_ids), messages)
         self.assertEqual(len(ticket.activity_ids), activities)
 
+    def test_a_level_renumbered_after_it_fired_does_not_fire_again(self):
+        ticket = self.motor_ticket()
+        self.cron(DEADLINE)
+        self.l2.sequence = 7
+        self.cron(shift(DEADLINE, 4))
+        self.assertEqual(self.logs(ticket).mapped("level_id"),
+                         self.l1 | self.l2 | self.l3)
+
     def test_acknowledge_stops_the_chain(self):
         ticket = self.motor_ticket()
         self.cron(DEADLINE)  # assignee and team leader told

@@ -7,7 +7,9 @@
     "license": "LGPL-3",
     "author": "CRM Team",
     "website": "https://example.com/crm",
-    "depends": ["crm_core"],
+    "depends": [
+        "crm_core",
+    ],
     "data": [
         "security/ir.model.access.csv",
         "security/crm_service_security.xml",
@@ -27,9 +29,18 @@
         "report/crm_service_defect_report_views.xml",
         "views/crm_service_knowledge_menus.xml",
         "security/crm_service_knowledge_security.xml",
+        "security/crm_service_sla_security.xml",
+        "data/crm_service_sla_data.xml",
+        "data/ir_cron_data_sla.xml",
+        "views/resource_calendar_views.xml",
+        "views/crm_service_sla_policy_views.xml",
+        "views/crm_service_escalation_level_views.xml",
+        "views/crm_service_escalation_log_views.xml",
+        "views/crm_service_ticket_sla_views.xml",
     ],
     "demo": [
         "demo/crm_service_demo.xml",
         "demo/crm_service_knowledge_demo.xml",
+        "demo/crm_service_sla_demo.xml",
     ],
 }

@@ -8,3 +8,9 @@ from . import crm_service_article_version
 from . import crm_service_defect_rule
 from . import crm_service_defect
 from . import crm_service_ticket_knowledge
+from . import crm_service_workday
+from . import resource_calendar
+from . import crm_service_sla_policy
+from . import crm_service_escalation_level
+from . import crm_service_escalation_log
+from . import crm_service_ticket_sla

@@ -4,3 +4,6 @@ from . import test_lib_clustering
 from . import test_knowledge
 from . import test_knowledge_portal
 from . import test_defects
+from . import test_lib_worktime
+from . import test_sla
+from . import test_escalation

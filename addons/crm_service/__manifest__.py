@@ -19,6 +19,12 @@
         "views/crm_service_category_views.xml",
         "views/res_partner_views.xml",
         "views/crm_service_menus.xml",
+        "security/crm_service_channels_security.xml",
+        "views/crm_service_dispatch_rule_views.xml",
+        "views/crm_service_skill_views.xml",
+        "views/crm_service_ticket_channels_views.xml",
+        "views/calendar_event_views.xml",
+        "views/res_users_views.xml",
     ],
     "demo": [
         "demo/crm_service_demo.xml",

@@ -2,3 +2,9 @@ from . import crm_service_category
 from . import crm_service_team
 from . import crm_service_ticket
 from . import res_partner
+from . import crm_service_skill
+from . import res_users
+from . import crm_service_dispatch_rule
+from . import crm_service_ticket_autodispatch
+from . import crm_service_ticket_visit
+from . import calendar_event

@@ -20,6 +20,8 @@
         "views/res_partner_views.xml",
         "views/crm_service_menus.xml",
         "security/crm_service_channels_security.xml",
+        "data/mail_template_data.xml",
+        "views/crm_service_team_channels_views.xml",
         "views/crm_service_dispatch_rule_views.xml",
         "views/crm_service_skill_views.xml",
         "views/crm_service_ticket_channels_views.xml",

@@ -4,7 +4,9 @@ from . import crm_service_ticket
 from . import res_partner
 from . import crm_service_skill
 from . import res_users
+from . import crm_service_team_alias
 from . import crm_service_dispatch_rule
 from . import crm_service_ticket_autodispatch
+from . import crm_service_ticket_mail
 from . import crm_service_ticket_visit
 from . import calendar_event

@@ -27,6 +27,7 @@
         "views/crm_service_ticket_channels_views.xml",
         "views/calendar_event_views.xml",
         "views/res_users_views.xml",
+        "views/crm_service_ticket_portal_templates.xml",
     ],
     "demo": [
         "demo/crm_service_demo.xml",

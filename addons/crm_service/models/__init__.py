@@ -8,5 +8,6 @@ from . import crm_service_team_alias
 from . import crm_service_dispatch_rule
 from . import crm_service_ticket_autodispatch
 from . import crm_service_ticket_mail
+from . import crm_service_ticket_portal
 from . import crm_service_ticket_visit
 from . import calendar_event

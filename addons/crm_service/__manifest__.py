@@ -31,5 +31,6 @@
     ],
     "demo": [
         "demo/crm_service_demo.xml",
+        "demo/crm_service_channels_demo.xml",
     ],
 }

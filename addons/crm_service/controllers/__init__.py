@@ -1,1 +1,2 @@
 from . import knowledge
+from . import portal

@@ -14,3 +14,12 @@ from . import crm_service_sla_policy
 from . import crm_service_escalation_level
 from . import crm_service_escalation_log
 from . import crm_service_ticket_sla
+from . import crm_service_skill
+from . import res_users
+from . import crm_service_team_alias
+from . import crm_service_dispatch_rule
+from . import crm_service_ticket_autodispatch
+from . import crm_service_ticket_mail
+from . import crm_service_ticket_portal
+from . import crm_service_ticket_visit
+from . import calendar_event

@@ -7,3 +7,8 @@ from . import test_defects
 from . import test_lib_worktime
 from . import test_sla
 from . import test_escalation
+from . import test_lib_channels
+from . import test_dispatch_rules
+from . import test_mail_channel
+from . import test_portal
+from . import test_field_visits

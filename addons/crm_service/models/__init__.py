@@ -2,3 +2,16 @@ from . import crm_service_category
 from . import crm_service_team
 from . import crm_service_ticket
 from . import res_partner
+from . import crm_service_complaint_level
+from . import crm_service_compensation_policy
+from . import crm_service_compensation_tier
+from . import crm_service_compensation
+from . import crm_service_compensation_approval
+from . import crm_service_coupon
+from . import crm_service_visit_policy
+from . import crm_service_visit
+from . import crm_service_ticket_complaint
+from . import crm_service_ticket_visit
+from . import account_invoice
+from . import sale_order
+from . import sale_order_line

@@ -1,0 +1,2 @@
+from . import crm_service_compensation_report
+from . import crm_service_satisfaction_report

@@ -10,6 +10,14 @@ SATISFACTION = [
 ]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 VISIT_STATES = [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")]
+# Fields only the visit's buttons and its planning write; the answers change only
+# while the visit is planned (the satisfaction report and the ticket rely on them).
+WORKFLOW_FIELDS = {"state", "done_date", "low_score", "ticket_id", "partner_id",
+                   "policy_id", "company_id", "min_satisfaction",
+                   "resolution_number"}
+ANSWER_FIELDS = {"satisfaction", "would_recommend", "would_buy_again", "comments"}
+_WORKFLOW = object()
+WORKFLOW_KEY = "crm_visit_workflow"
 
 # Resolved tickets without a visit for their current resolution (the number of
 # times they were reopened, plus one), each with the first policy (by sequence)
@@ -152,6 +160,23 @@ class CrmServiceVisit(models.Model):
         return [(visit.id, _("Return Visit %s") % visit.ticket_id.number)
                 for visit in self.sudo()]  # sudo: the number of the visit's ticket
 
+    @api.multi
+    def write(self, vals):
+        if self.env.context.get(WORKFLOW_KEY) is not _WORKFLOW:
+            if WORKFLOW_FIELDS & set(vals):
+                raise UserError(_(
+                    "The status and the ticket of a return visit change only "
+                    "through its buttons."))
+            closed = self.filtered(lambda visit: visit.state != "planned")
+            if ANSWER_FIELDS & set(vals) and closed:
+                raise UserError(_(
+                    "%s is done or cancelled: its answers can no longer change.")
+                    % closed[0].display_name)
+        return super(CrmServiceVisit, self).write(vals)
+
+    def _workflow_write(self, vals):
+        return self.with_context(**{WORKFLOW_KEY: _WORKFLOW}).write(vals)
+
     # -- creation ------------------------------------------------------------
 
     @api.model
@@ -244,8 +269,9 @@ class CrmServiceVisit(models.Model):
         now = fields.Datetime.now()
         low = self.filtered(
             lambda visit: int(visit.satisfaction) < visit.min_satisfaction)
-        low.write({"state": "done", "done_date": now, "low_score": True})
-        (self - low).write({"state": "done", "done_date": now, "low_score": False})
+        low._workflow_write({"state": "done", "done_date": now, "low_score": True})
+        (self - low)._workflow_write(
+            {"state": "done", "done_date": now, "low_score": False})
         self._visit_activities().unlink()
         self._apply_to_tickets()
         return True
@@ -256,7 +282,7 @@ class CrmServiceVisit(models.Model):
         self.check_access_rule("write")
         if self.filtered(lambda visit: visit.state != "planned"):
             raise UserError(_("Only planned return visits can be cancelled."))
-        self.write({"state": "cancelled"})
+        self._workflow_write({"state": "cancelled"})
         self._visit_activities().unlink()
         for visit in self:
             # sudo: the visitor notes it on the ticket, in the visitor's name

@@ -176,6 +176,20 @@ class TestReturnVisit(ComplaintCase):
         self.assertFalse(self.visit_activity(visit))
         with self.assertRaises(UserError):
             visit.sudo(self.manager).action_done()
+        with self.assertRaises(UserError):
+            visit.sudo(self.manager).write({"satisfaction": "1"})
+        self.assertEqual(visit.satisfaction, "3")
+
+    def test_status_changes_only_through_the_buttons(self):
+        ticket, visit = self.planned_visit()
+        for vals in ({"state": "done"}, {"low_score": True},
+                     {"ticket_id": self.complaint.id}):
+            with self.assertRaises(UserError):
+                visit.sudo(self.manager).write(vals)
+        self.assertEqual((visit.state, visit.ticket_id), ("planned", ticket))
+        visit.sudo(self.manager).write({"user_id": self.agent2.id,
+                                        "comments": "Call after 5 pm"})
+        self.assertEqual(visit.user_id, self.agent2)
 
     def test_threshold_is_the_policys(self):
         self.policy_now.min_satisfaction = 4

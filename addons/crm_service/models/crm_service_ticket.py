@@ -123,7 +123,7 @@ class CrmServiceTicket(models.Model):
     # outcome
     solution = fields.Text(copy=False, track_visibility="onchange")
     root_cause_id = fields.Many2one(
-        "crm.dictionary.item", "Root Cause", index=True, copy=False,
+        "crm.dictionary.item", index=True, copy=False,
         domain=[("dictionary_code", "=", "service_root_cause")],
         track_visibility="onchange")
     cancel_reason = fields.Text(copy=False)

@@ -22,4 +22,17 @@ from . import crm_service_ticket_autodispatch
 from . import crm_service_ticket_mail
 from . import crm_service_ticket_portal
 from . import crm_service_ticket_visit
+from . import crm_service_ticket_field_visit
 from . import calendar_event
+from . import crm_service_complaint_level
+from . import crm_service_compensation_policy
+from . import crm_service_compensation_tier
+from . import crm_service_compensation
+from . import crm_service_compensation_approval
+from . import crm_service_coupon
+from . import crm_service_visit_policy
+from . import crm_service_visit
+from . import crm_service_ticket_complaint
+from . import account_invoice
+from . import sale_order
+from . import sale_order_line

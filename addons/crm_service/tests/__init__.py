@@ -12,3 +12,5 @@ from . import test_dispatch_rules
 from . import test_mail_channel
 from . import test_portal
 from . import test_field_visits
+from . import test_compensation
+from . import test_return_visit

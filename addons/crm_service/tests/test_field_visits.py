@@ -47,7 +47,7 @@ class TestFieldVisits(ServiceCase):
         self.assertTrue(visit.stop.endswith("03:00:00"), visit.stop)
 
     def test_visits_are_counted_and_listed(self):
-        self.assertEqual(self.visit_ticket.visit_count, 0)
+        self.assertEqual(self.visit_ticket.field_visit_count, 0)
         first = self.visit_ticket.schedule_visit("2026-12-01 01:00:00",
                                                  "2026-12-01 03:00:00")
         second = self.visit_ticket.schedule_visit("2026-12-08 01:00:00",
@@ -55,9 +55,9 @@ class TestFieldVisits(ServiceCase):
         other = self.ticket(name="Other", team_id=self.team.id)
         other.schedule_visit("2026-12-02 01:00:00", "2026-12-02 03:00:00")
         self.visit_ticket.invalidate_cache()
-        self.assertEqual(self.visit_ticket.visit_count, 2)
-        self.assertEqual((self.visit_ticket | other).mapped("visit_count"), [2, 1])
-        action = self.visit_ticket.action_view_visits()
+        self.assertEqual(self.visit_ticket.field_visit_count, 2)
+        self.assertEqual((self.visit_ticket | other).mapped("field_visit_count"), [2, 1])
+        action = self.visit_ticket.action_view_field_visits()
         self.assertEqual(self.env["calendar.event"].search(action["domain"]),
                          first | second)
 

@@ -56,7 +56,8 @@ class TestFieldVisits(ServiceCase):
         other.schedule_visit("2026-12-02 01:00:00", "2026-12-02 03:00:00")
         self.visit_ticket.invalidate_cache()
         self.assertEqual(self.visit_ticket.field_visit_count, 2)
-        self.assertEqual((self.visit_ticket | other).mapped("field_visit_count"), [2, 1])
+        self.assertEqual((self.visit_ticket | other).mapped("field_visit_count"),
+                         [2, 1])
         action = self.visit_ticket.action_view_field_visits()
         self.assertEqual(self.env["calendar.event"].search(action["domain"]),
                          first | second)

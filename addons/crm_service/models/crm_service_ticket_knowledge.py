@@ -7,7 +7,8 @@ class CrmServiceTicket(models.Model):
     """Knowledge and defects on a ticket: the articles that fit it, the one that
     solved it, and the defect (瑕疵) it belongs to."""
 
-    _inherit = "crm.service.ticket"  # pylint: disable=consider-merging-classes-inherited
+    # pylint: disable=consider-merging-classes-inherited
+    _inherit = "crm.service.ticket"
 
     suggested_article_ids = fields.Many2many(
         "crm.service.article", string="Suggested Articles",

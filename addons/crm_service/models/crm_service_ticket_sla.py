@@ -152,7 +152,8 @@ class CrmServiceTicket(models.Model):
     business calendar, time on hold for the customer, the SLA status, and the 预警
     escalation chain with its acknowledgement."""
 
-    _inherit = "crm.service.ticket"  # pylint: disable=consider-merging-classes-inherited
+    # pylint: disable=consider-merging-classes-inherited
+    _inherit = "crm.service.ticket"
 
     sla_policy_id = fields.Many2one(
         "crm.service.sla.policy", "SLA Policy", index=True, readonly=True,

@@ -39,7 +39,11 @@ class CrmCallcenterAgent(models.Model):
         """The agent of ``user`` (the current user by default), or an empty
         recordset."""
         user = user or self.env.user
-        return self.search([("user_id", "=", user.id)], limit=1)
+        # whether the user is an agent, asked for any user (the agent record is
+        # then read with the user's own rights)
+        agent = self.sudo().search(  # sudo: see above
+            [("user_id", "=", user.id)], limit=1)
+        return agent.sudo(self.env.uid)
 
     @api.multi
     def _extension_on(self, connection=None):

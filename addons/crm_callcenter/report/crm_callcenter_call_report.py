@@ -9,7 +9,7 @@ from ..models.crm_callcenter_call import DIRECTIONS, DISPOSITIONS
 #: sums, never the sum or average of its rows' ratios
 RATIOS = {
     "avg_talk_seconds": ("talk_seconds", "answered_count", 1.0),
-    "avg_wait_seconds": ("answered_wait_seconds", "answered_count", 1.0),
+    "avg_wait_seconds": ("answered_wait_seconds", "inbound_answered_count", 1.0),
     "abandon_rate": ("abandoned_count", "offered_count", 100.0),
     "service_level": ("in_time_count", "offered_count", 100.0),
     "effective_rate": ("effective_count", "answered_count", 100.0),
@@ -28,10 +28,10 @@ class CrmCallcenterCallReport(models.Model):
     - effective calls: answered and talked longer than the phone system's
       threshold (30 s by default);
     - talk time in total and on average per answered call; average wait of the
-      answered calls (speed of answer);
-    - abandonment rate = abandoned / offered, service level = answered within the
-      queue's target (20 s without a queue) / offered, where offered = answered +
-      abandoned;
+      answered inbound calls (speed of answer);
+    - abandonment rate = abandoned / offered, service level = inbound calls
+      answered within the queue's target (20 s without a queue) / offered, where
+      offered = inbound calls answered or abandoned;
     - first-contact resolution = answered inbound calls of a known customer who
       did not call again within 7 days / such calls.
     """
@@ -58,8 +58,9 @@ class CrmCallcenterCallReport(models.Model):
     outbound_count = fields.Integer("Outbound Calls", readonly=True)
     answered_count = fields.Integer("Answered", readonly=True)
     abandoned_count = fields.Integer("Abandoned", readonly=True)
+    inbound_answered_count = fields.Integer("Inbound Answered", readonly=True)
     offered_count = fields.Integer("Offered", readonly=True,
-                                   help="Answered and abandoned calls.")
+                                   help="Inbound calls answered or abandoned.")
     effective_count = fields.Integer(
         "Effective Calls", readonly=True,
         help="Answered calls that lasted longer than the phone system's effective "
@@ -67,7 +68,9 @@ class CrmCallcenterCallReport(models.Model):
     in_time_count = fields.Integer("Answered in Time", readonly=True)
     talk_seconds = fields.Integer("Talk Time (s)", readonly=True)
     wait_seconds = fields.Integer("Wait Time (s)", readonly=True)
-    answered_wait_seconds = fields.Integer("Wait before Answer (s)", readonly=True)
+    answered_wait_seconds = fields.Integer(
+        "Wait before Answer (s)", readonly=True,
+        help="The wait of the inbound calls that were answered.")
     fcr_base_count = fields.Integer("Resolvable Calls", readonly=True)
     fcr_count = fields.Integer("Resolved at First Contact", readonly=True)
     avg_talk_seconds = fields.Float("Average Talk (s)", readonly=True,
@@ -122,17 +125,21 @@ class CrmCallcenterCallReport(models.Model):
                        (c.direction = 'outbound')::int AS outbound_count,
                        (c.disposition = 'answered')::int AS answered_count,
                        (c.disposition = 'abandoned')::int AS abandoned_count,
-                       (c.disposition IN ('answered', 'abandoned'))::int
+                       (c.direction = 'inbound' AND c.disposition = 'answered')::int
+                           AS inbound_answered_count,
+                       (c.direction = 'inbound'
+                        AND c.disposition IN ('answered', 'abandoned'))::int
                            AS offered_count,
                        (c.disposition = 'answered'
                         AND COALESCE(c.talk_seconds, 0) > c.effective)::int
                            AS effective_count,
-                       (c.disposition = 'answered'
+                       (c.direction = 'inbound' AND c.disposition = 'answered'
                         AND COALESCE(c.wait_seconds, 0) <= c.target)::int
                            AS in_time_count,
                        COALESCE(c.talk_seconds, 0) AS talk_seconds,
                        COALESCE(c.wait_seconds, 0) AS wait_seconds,
-                       CASE WHEN c.disposition = 'answered'
+                       CASE WHEN c.direction = 'inbound'
+                             AND c.disposition = 'answered'
                             THEN COALESCE(c.wait_seconds, 0) ELSE 0 END
                            AS answered_wait_seconds,
                        fcr.base AS fcr_base_count,
@@ -140,12 +147,14 @@ class CrmCallcenterCallReport(models.Model):
                        CASE WHEN c.disposition = 'answered'
                             THEN COALESCE(c.talk_seconds, 0) ELSE 0 END::float
                            AS avg_talk_seconds,
-                       CASE WHEN c.disposition = 'answered'
+                       CASE WHEN c.direction = 'inbound'
+                             AND c.disposition = 'answered'
                             THEN COALESCE(c.wait_seconds, 0) ELSE 0 END::float
                            AS avg_wait_seconds,
                        CASE WHEN c.disposition = 'abandoned' THEN 100.0
                             ELSE 0.0 END AS abandon_rate,
-                       CASE WHEN c.disposition = 'answered'
+                       CASE WHEN c.direction = 'inbound'
+                             AND c.disposition = 'answered'
                              AND COALESCE(c.wait_seconds, 0) <= c.target
                             THEN 100.0 ELSE 0.0 END AS service_level,
                        CASE WHEN c.disposition = 'answered'

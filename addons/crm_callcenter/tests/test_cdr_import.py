@@ -54,8 +54,8 @@ class TestCdrImport(AcdCase):
 
     def test_import_master_csv(self):
         job = self.new_import(chunk_size=100)
-        self.assertEqual(job.column_ids.mapped("field")[:3], ["accountcode", "src",
-                                                               "dst"])
+        self.assertEqual(job.column_ids.mapped("field")[:3],
+                         ["accountcode", "src", "dst"])
         self.assertEqual(self.run_import(job), 3)  # 4 chunks, the last one ends
         self.assertEqual(job.state, "done")
         self.assertEqual((job.rows_total, job.rows_done, job.rows_created,

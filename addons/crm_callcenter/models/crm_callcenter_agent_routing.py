@@ -57,9 +57,9 @@ class CrmCallcenterAgent(models.Model):
             if connection:
                 raise UserError(_(
                     "%(agent)s has no extension on the phone system %(connection)s: "
-                    "a supervisor adds one under Call Center > Configuration.")
+                    "ask a supervisor to give the agent one.")
                     % {"agent": self.user_id.name, "connection": connection.name})
             raise UserError(_(
-                "%s has no extension: a supervisor adds one under Call Center > "
-                "Configuration.") % self.user_id.name)
+                "%s has no extension: ask a supervisor to give the agent one.")
+                % self.user_id.name)
         return extensions.sorted(lambda e: e.number)[0]

@@ -136,7 +136,7 @@ class CrmCallcenterCall(models.Model):
         script = self.env["crm.callcenter.script"]._find_for_call(self)
         if not script:
             raise UserError(_("No call script applies to this call: a supervisor "
-                              "adds one under Call Center > Configuration > "
+                              "adds one under Call Center > Routing and Scripts > "
                               "Call Scripts."))
         run = self.env["crm.callcenter.script.run"].create({
             "call_id": self.id, "script_id": script.id})

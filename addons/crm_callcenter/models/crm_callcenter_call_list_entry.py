@@ -297,8 +297,8 @@ class CrmCallcenterCallListEntry(models.Model):
         """"Next Call": the preview of the current user's next customer to call."""
         agent = self.env["crm.callcenter.agent"]._for_user()
         if not agent:
-            raise UserError(_("You are not a call-center agent: a supervisor makes "
-                              "you one under Call Center > Configuration > Agents."))
+            raise UserError(_("You are not a call-center agent: ask a supervisor "
+                              "to make you one, with an extension."))
         entry = self.sudo()._next_for_agent(agent)  # sudo: takes a locked row
         if not entry:
             raise UserError(_("Nobody to call now: your lists are done, outside "

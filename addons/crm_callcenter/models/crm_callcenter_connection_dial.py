@@ -43,9 +43,8 @@ class CrmCallcenterConnection(models.Model):
         extension's phone system."""
         agent = self.env["crm.callcenter.agent"]._for_user()
         if not agent:
-            raise UserError(_("You are not a call-center agent: a supervisor makes "
-                              "you one, with an extension, under Call Center > "
-                              "Configuration > Agents."))
+            raise UserError(_("You are not a call-center agent: ask a supervisor "
+                              "to make you one, with an extension."))
         extension = agent._extension_on()
         return extension.connection_id.dial(number, partner=partner, origin=origin,
                                             call_vals=call_vals)
@@ -62,9 +61,8 @@ class CrmCallcenterConnection(models.Model):
         self.ensure_one()
         agent = self.env["crm.callcenter.agent"]._for_user()
         if not agent:
-            raise UserError(_("You are not a call-center agent: a supervisor makes "
-                              "you one, with an extension, under Call Center > "
-                              "Configuration > Agents."))
+            raise UserError(_("You are not a call-center agent: ask a supervisor "
+                              "to make you one, with an extension."))
         extension = agent._extension_on(self)
         e164 = normalize_phone(number or "", self.country_code or "CN")
         if not e164:

@@ -15,8 +15,8 @@ class CrmCallcenterScriptBranch(models.Model):
     script_id = fields.Many2one(related="step_id.script_id", readonly=True,
                                 store=True)
     sequence = fields.Integer(default=10)
-    answer = fields.Char(required=True, translate=True,
-                         help="For a yes / no question: yes or no.")
+    # not translated: the answer given on a call is compared with it
+    answer = fields.Char(required=True, help="For a yes / no question: yes or no.")
     next_step_id = fields.Many2one(
         "crm.callcenter.script.step", "Go to",
         domain="[('script_id', '=', script_id)]", ondelete="set null",

@@ -43,7 +43,7 @@ class CrmCallcenterAgent(models.Model):
         # then read with the user's own rights)
         agent = self.sudo().search(  # sudo: see above
             [("user_id", "=", user.id)], limit=1)
-        return agent.sudo(self.env.uid)
+        return agent.sudo(self.env.uid)  # sudo: back to the user's own rights
 
     @api.multi
     def _extension_on(self, connection=None):

@@ -5,6 +5,12 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 STATES = [("draft", "Draft"), ("running", "Running"), ("done", "Done")]
+#: the customers of a mailing list: its contacts not opted out, by e-mail
+MAILING_LIST_CONDITION = """EXISTS (
+    SELECT 1 FROM mail_mass_mailing_contact c
+      JOIN mail_mass_mailing_contact_list_rel r ON r.contact_id = c.id
+     WHERE r.list_id = %s AND NOT COALESCE(c.opt_out, false)
+       AND lower(trim(c.email)) = "res_partner".email_normalized)"""
 SOURCES = [("domain", "Customer Filter"), ("mailing_list", "Mailing List")]
 
 
@@ -129,7 +135,8 @@ class CrmCallcenterCallList(models.Model):
 
     def _source_query(self):
         """(FROM clause, WHERE clause, params) of the customers of the source, as
-        the current user may read them."""
+        the current user may read them; the clauses are the ORM's (a mailing
+        list's condition is a constant of this module), the values in params."""
         Partner = self.env["res.partner"]
         Partner.check_access_rights("read")
         if self.source == "mailing_list":
@@ -138,14 +145,12 @@ class CrmCallcenterCallList(models.Model):
             query = Partner._where_calc(self._partner_domain())
         Partner._apply_ir_rules(query, "read")
         from_clause, where_clause, params = query.get_sql()
+        where = sql.SQL(where_clause or "TRUE")
+        params = list(params)
         if self.source == "mailing_list":
-            where_clause = "(%s) AND EXISTS (" % (where_clause or "TRUE") + """
-                SELECT 1 FROM mail_mass_mailing_contact c
-                  JOIN mail_mass_mailing_contact_list_rel r ON r.contact_id = c.id
-                 WHERE r.list_id = %s AND NOT COALESCE(c.opt_out, false)
-                   AND lower(trim(c.email)) = "res_partner".email_normalized)"""
-            params = list(params) + [self.mailing_list_id.id]
-        return from_clause, where_clause or "TRUE", list(params)
+            where = sql.SQL(" AND ").join([where, sql.SQL(MAILING_LIST_CONDITION)])
+            params.append(self.mailing_list_id.id)
+        return sql.SQL(from_clause), where, params
 
     def _insert_entries(self):
         from_clause, where_clause, params = self._source_query()
@@ -159,13 +164,11 @@ class CrmCallcenterCallList(models.Model):
                             "res_partner".phone_sanitized),
                    0, 0, 'pending', %s, %s, %s, %s
               FROM {from_clause}
-             WHERE {where_clause}
+             WHERE ({where_clause})
                AND NOT EXISTS (SELECT 1 FROM crm_callcenter_call_list_entry e
                                 WHERE e.list_id = %s
                                   AND e.partner_id = "res_partner".id)
-        """).format(from_clause=sql.SQL(from_clause),
-                    where_clause=sql.SQL(where_clause))
-        # the clauses are the ORM's, their values in params
+        """).format(from_clause=from_clause, where_clause=where_clause)
         self.env.cr.execute(query, [self.id, self.env.uid, self.env.uid, now, now]
                             + params + [self.id])
         self.env["crm.callcenter.call.list.entry"].invalidate_cache()

@@ -219,8 +219,9 @@ class CrmCallcenterCallListEntry(models.Model):
             call_vals={"campaign_id": call_list.campaign_id.id or False,
                        "list_entry_id": self.id})
         # the agent may not write the counters; the dial they just made does
+        call = log.call_id.sudo()  # sudo: the call the dial service just made
         self.sudo().write({  # sudo: see above
-            "attempts": self.attempts + 1, "last_call_id": log.sudo().call_id.id})
+            "attempts": self.attempts + 1, "last_call_id": call.id})
         return log._action_show()
 
     @api.multi
@@ -303,7 +304,7 @@ class CrmCallcenterCallListEntry(models.Model):
         if not entry:
             raise UserError(_("Nobody to call now: your lists are done, outside "
                               "their calling hours, or waiting to retry."))
-        return entry.sudo(self.env.uid)._action_preview()
+        return entry.sudo(self.env.uid)._action_preview()  # sudo: back to the user
 
     @api.multi
     def action_next(self):
@@ -318,7 +319,8 @@ class CrmCallcenterCallListEntry(models.Model):
         if self.env.context.get("chain_next") and agent:
             entry = self.sudo()._next_for_agent(agent)  # sudo: takes a locked row
             if entry:
-                return entry.sudo(self.env.uid)._action_preview()
+                return entry.sudo(  # sudo: back to the user
+                    self.env.uid)._action_preview()
         return self._action_preview()
 
     @api.multi

@@ -98,7 +98,7 @@ class CrmCallcenterConnection(models.Model):
         })
         if self.adapter == "http":
             log._send_after_commit()
-        return log.sudo(self.env.uid)
+        return log.sudo(self.env.uid)  # sudo: back to the user's own rights
 
     def _originate_payload(self, extension, number, reference, call):
         """What the 'http' adapter sends: the extension to ring first, the number

@@ -1,0 +1,2 @@
+from . import routing
+from . import wallboard

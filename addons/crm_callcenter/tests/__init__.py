@@ -1,0 +1,2 @@
+from . import test_lib_routing
+from . import test_lib_cdr

@@ -17,7 +17,7 @@ class TestKnowledgePortal(HttpCase):
     def _create_records(cls):
         manager = cls.new_user("kbh_manager", ["crm_core.group_service_manager"])
         cls.portal = cls.new_user("kbh_portal", ["base.group_portal"],
-                                  password=PORTAL_PASSWORD)
+                                  password=PORTAL_PASSWORD, lang="en_US")
         category = cls.env["crm.service.category"]
         cls.machines = category.create({"name": "KBH Machines"})
         cls.spindles = category.create({"name": "KBH Spindles",

@@ -65,6 +65,10 @@
         "security/crm_consent_rules.xml",
         "views/crm_consent_views.xml",
         "views/crm_core_menus.xml",
+        "security/crm_marketing_rules.xml",
+        "views/utm_campaign_views.xml",
+        "report/crm_campaign_roi_report_views.xml",
+        "views/crm_marketing_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

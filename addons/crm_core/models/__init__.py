@@ -33,3 +33,9 @@ from . import crm_lead_capture
 from . import res_company
 from . import crm_consent
 from . import res_partner_consent
+from . import utm_campaign
+from . import account_invoice_line
+from . import account_invoice_campaign
+from . import sale_order_campaign
+from . import crm_lead_campaign
+from . import res_partner_marketing

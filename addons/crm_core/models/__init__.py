@@ -39,3 +39,10 @@ from . import account_invoice_campaign
 from . import sale_order_campaign
 from . import crm_lead_campaign
 from . import res_partner_marketing
+from . import crm_marketing_segment
+from . import crm_marketing_segment_snapshot
+from . import crm_marketing_segment_member
+from . import crm_marketing_send
+from . import crm_marketing_send_member
+from . import mail_mass_mailing_marketing
+from . import mail_mail_marketing

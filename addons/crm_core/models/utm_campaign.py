@@ -46,6 +46,11 @@ class UtmCampaign(models.Model):
     budget = fields.Monetary(currency_field="currency_id")
     planned_cost = fields.Monetary(currency_field="currency_id")
     description = fields.Text()
+    segment_id = fields.Many2one(
+        "crm.marketing.segment", "Target Segment",
+        help="The audience the campaign's sends go to by default.")
+    send_ids = fields.One2many("crm.marketing.send", "campaign_id", "Sends")
+    send_count = fields.Integer("Sends", compute="_compute_send_count")
     goal_leads = fields.Integer(
         "Lead Goal", help="How many leads the campaign should bring.")
     goal_revenue = fields.Monetary(
@@ -100,6 +105,14 @@ class UtmCampaign(models.Model):
                 if campaign[name] < 0:
                     raise ValidationError(_("%s: cannot be negative.") % (
                         campaign._fields[name].get_description(self.env)["string"]))
+
+    @api.multi
+    def _compute_send_count(self):
+        groups = self.env["crm.marketing.send"].read_group(
+            [("campaign_id", "in", self.ids)], ["campaign_id"], ["campaign_id"])
+        counts = {g["campaign_id"][0]: g["campaign_id_count"] for g in groups}
+        for campaign in self:
+            campaign.send_count = counts.get(campaign.id, 0)
 
     @api.multi
     def _compute_figures(self):
@@ -215,6 +228,17 @@ class UtmCampaign(models.Model):
                        ("type", "in", ("in_invoice", "in_refund"))],
             "context": {"default_campaign_id": self.id, "type": "in_invoice",
                         "default_type": "in_invoice", "journal_type": "purchase"},
+        })
+        return action
+
+    @api.multi
+    def action_view_sends(self):
+        self.ensure_one()
+        action = self.env.ref("crm_core.crm_marketing_send_action").read()[0]
+        action.update({
+            "domain": [("campaign_id", "=", self.id)],
+            "context": {"default_campaign_id": self.id,
+                        "default_segment_id": self.segment_id.id},
         })
         return action
 

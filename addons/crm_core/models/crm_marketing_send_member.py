@@ -1,0 +1,53 @@
+from odoo import api, fields, models
+
+# a member's statuses, in the order a response goes: a member moves forward only
+MEMBER_STATES = [
+    ("queued", "Waiting"),
+    ("excluded", "Excluded"),
+    ("failed", "Failed"),
+    ("sent", "Sent"),
+    ("delivered", "Delivered"),
+    ("opened", "Opened"),
+    ("clicked", "Clicked"),
+    ("replied", "Replied"),
+    ("responded", "Responded"),
+    ("converted", "Converted"),
+]
+STATE_RANK = {state: rank for rank, (state, _label) in enumerate(MEMBER_STATES)}
+
+
+class CrmMarketingSendMember(models.Model):
+    """One recipient of a send and what became of it: excluded (with the reason:
+    no address, no consent...), or sent, delivered, opened, clicked, replied,
+    responded (a lead of the campaign from this person) and converted (an order
+    of the campaign)."""
+
+    _name = "crm.marketing.send.member"
+    _description = "Marketing Send Recipient"
+    _order = "send_id desc, id"
+
+    send_id = fields.Many2one("crm.marketing.send", required=True,
+                              index=True, ondelete="cascade")
+    campaign_id = fields.Many2one("utm.campaign", index=True,
+                                  readonly=True)
+    channel = fields.Selection([("email", "E-mail"), ("sms", "SMS")],
+                               readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer or Contact",
+                                 required=True, index=True, ondelete="cascade")
+    email = fields.Char("E-mail", readonly=True)
+    mobile = fields.Char("Mobile (E.164)", readonly=True)
+    state = fields.Selection(MEMBER_STATES, "Status", required=True,
+                             default="queued", readonly=True, index=True)
+    exclusion_reason = fields.Char(readonly=True)
+    lead_id = fields.Many2one("crm.lead", "Response Lead", readonly=True,
+                              index=True)
+    unsubscribed = fields.Boolean(readonly=True,
+                                  help="Opted out from this send's message.")
+    date_state = fields.Datetime("Status Since", readonly=True)
+
+    @api.model_cr
+    def init(self):
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS crm_marketing_send_member_send_partner_idx
+                ON crm_marketing_send_member (send_id, partner_id)
+        """)

@@ -68,6 +68,7 @@
         "security/crm_marketing_rules.xml",
         "views/crm_marketing_segment_views.xml",
         "views/crm_marketing_send_views.xml",
+        "views/crm_sms_gateway_views.xml",
         "views/utm_campaign_views.xml",
         "report/crm_campaign_roi_report_views.xml",
         "views/crm_marketing_menus.xml",

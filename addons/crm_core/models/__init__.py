@@ -46,3 +46,5 @@ from . import crm_marketing_send
 from . import crm_marketing_send_member
 from . import mail_mass_mailing_marketing
 from . import mail_mail_marketing
+from . import crm_sms_gateway
+from . import crm_sms_message

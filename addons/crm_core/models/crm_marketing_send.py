@@ -11,7 +11,7 @@ SEND_STATES = [
     ("done", "Done"),
     ("cancelled", "Cancelled"),
 ]
-CHANNELS = [("email", "E-mail")]
+CHANNELS = [("email", "E-mail"), ("sms", "SMS")]
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
 # Odoo's mass mailing replaces this address by each recipient's unsubscribe link
 UNSUBSCRIBE_PLACEHOLDER = "/unsubscribe_from_list"
@@ -37,8 +37,7 @@ class CrmMarketingSend(models.Model):
         "utm.campaign", required=True, index=True, ondelete="restrict",
         track_visibility="onchange")
     campaign_user_id = fields.Many2one(
-        "res.users", "Campaign Owner", related="campaign_id.user_id", store=True,
-        readonly=True, index=True)
+        "res.users", "Campaign Owner", related="campaign_id.user_id", readonly=True)
     segment_id = fields.Many2one("crm.marketing.segment", required=True,
                                  ondelete="restrict", track_visibility="onchange")
     snapshot_id = fields.Many2one("crm.marketing.segment.snapshot",
@@ -67,6 +66,18 @@ class CrmMarketingSend(models.Model):
     reply_to = fields.Char(
         default=lambda self: self.env["mail.message"]._get_default_from(),
         help="Replies go here; replies to the campaign's e-mail are counted.")
+    # SMS
+    sms_gateway_id = fields.Many2one(
+        "crm.sms.gateway", "SMS Gateway",
+        default=lambda self: self.env["crm.sms.gateway"]._default_gateway())
+    sms_template_code = fields.Char(
+        "SMS Template Code", help="The gateway's approved template; empty: the "
+                                  "gateway's default template.")
+    sms_body = fields.Text(
+        "SMS Text", help="The text ({name} becomes the recipient's name); the "
+                         "template's parameter \"name\" gets the same.")
+    sms_message_ids = fields.One2many("crm.sms.message", "send_id", "SMS Messages",
+                                      readonly=True)
     mass_mailing_id = fields.Many2one("mail.mass_mailing", readonly=True,
                                       copy=False)
     member_ids = fields.One2many("crm.marketing.send.member", "send_id", "Recipients",
@@ -187,6 +198,13 @@ class CrmMarketingSend(models.Model):
 
     def _check_channel_ready(self):
         """Raise a UserError naming the field when the message is incomplete."""
+        if self.channel == "sms":
+            if not self.sms_gateway_id:
+                raise UserError(_("SMS Gateway: choose the gateway to send through."))
+            if not ((self.sms_body or "").strip() or self.sms_template_code
+                    or self.sms_gateway_id.template_code):
+                raise UserError(_("SMS Text: write the text or name a template."))
+            return
         if not (self.subject or "").strip():
             raise UserError(_("Subject: an e-mail needs a subject."))
         if not (self.body_html or "").strip():
@@ -252,7 +270,39 @@ class CrmMarketingSend(models.Model):
                      len(partners) + excluded_count - len(excluded), excluded_count)
 
     def _queue_channel(self):
-        self._queue_email()
+        if self.channel == "sms":
+            self._queue_sms()
+        else:
+            self._queue_email()
+
+    def _queue_sms(self):
+        """One queued SMS per recipient left, in one INSERT ... SELECT, with the
+        send's priority and time; the SMS job sends them."""
+        self.ensure_one()
+        self.env.cr.execute("""
+            INSERT INTO crm_sms_message
+                   (number, partner_id, campaign_id, send_id, member_id, gateway_id,
+                    body, template_code, template_params, purpose, priority,
+                    scheduled_date, direction, state, user_id, company_id,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT m.mobile, m.partner_id, %(campaign)s, %(send)s, m.id,
+                   %(gateway)s, replace(%(body)s, '{name}', COALESCE(p.name, '')),
+                   %(template)s, json_build_object('name', p.name)::text,
+                   'marketing', %(priority)s, %(scheduled)s, 'outbound', 'queued',
+                   %(uid)s, %(company)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
+                   now() AT TIME ZONE 'UTC'
+              FROM crm_marketing_send_member m
+              JOIN res_partner p ON p.id = m.partner_id
+             WHERE m.send_id = %(send)s AND m.state = 'queued'
+             ORDER BY m.id
+        """, {"campaign": self.campaign_id.id, "send": self.id,
+              "gateway": self.sms_gateway_id.id, "body": self.sms_body or "",
+              "template": self.sms_template_code or None, "priority": self.priority,
+              "scheduled": self.scheduled_date or None, "uid": self.env.uid,
+              "company": self.company_id.id})
+        if not self.env.cr.rowcount:
+            raise UserError(_("Recipients: nobody in the segment may receive this "
+                              "SMS (see the excluded recipients)."))
 
     def _queue_email(self):
         """A mass mailing to the members left, carrying the campaign: Odoo's
@@ -289,6 +339,11 @@ class CrmMarketingSend(models.Model):
         mailing = self.mass_mailing_id
         if mailing and mailing.state == "in_queue":
             mailing.cancel_mass_mailing()
+        self.env.cr.execute("""
+            UPDATE crm_sms_message SET state = 'cancelled'
+             WHERE send_id = %s AND state = 'queued'
+        """, (self.id,))
+        self.sms_message_ids.invalidate_cache()
         self.env["crm.marketing.send.member"].search(
             [("send_id", "=", self.id), ("state", "=", "queued")]).write(
             {"state": "excluded", "exclusion_reason": _("send cancelled")})

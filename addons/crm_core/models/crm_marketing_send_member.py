@@ -1,11 +1,12 @@
 from odoo import api, fields, models
 
 # a member's statuses, in the order a response goes: a member moves forward only
+# (an excluded member stays excluded)
 MEMBER_STATES = [
-    ("queued", "Waiting"),
     ("excluded", "Excluded"),
-    ("failed", "Failed"),
+    ("queued", "Waiting"),
     ("sent", "Sent"),
+    ("failed", "Failed"),
     ("delivered", "Delivered"),
     ("opened", "Opened"),
     ("clicked", "Clicked"),
@@ -14,6 +15,9 @@ MEMBER_STATES = [
     ("converted", "Converted"),
 ]
 STATE_RANK = {state: rank for rank, (state, _label) in enumerate(MEMBER_STATES)}
+# the rank of a member status column in SQL
+RANK_SQL = "CASE {column} %s ELSE 0 END" % " ".join(
+    "WHEN '%s' THEN %d" % (state, rank) for state, rank in sorted(STATE_RANK.items()))
 
 
 class CrmMarketingSendMember(models.Model):
@@ -44,6 +48,30 @@ class CrmMarketingSendMember(models.Model):
     unsubscribed = fields.Boolean(readonly=True,
                                   help="Opted out from this send's message.")
     date_state = fields.Datetime("Status Since", readonly=True)
+
+    @api.model
+    def _advance(self, values_sql, params):
+        """Move members forward to the statuses ``values_sql`` gives: a query of
+        (member id, status, date) rows. A member never moves back, and an
+        excluded one stays excluded. One statement; returns the member ids
+        moved."""
+        self.env.cr.execute("""
+            UPDATE crm_marketing_send_member m
+               SET state = v.state, date_state = COALESCE(v.date,
+                                                          now() AT TIME ZONE 'UTC')
+              FROM (SELECT DISTINCT ON (member_id) member_id, state, date
+                      FROM (%s) AS s(member_id, state, date)
+                     ORDER BY member_id, %s DESC) v
+             WHERE m.id = v.member_id AND m.state != 'excluded'
+               AND %s > %s
+         RETURNING m.id
+        """ % (  # sql-safe: the callers' constant queries and constant ranks
+            values_sql, RANK_SQL.format(column="s.state"),
+            RANK_SQL.format(column="v.state"), RANK_SQL.format(column="m.state")),
+            params)
+        moved = [row[0] for row in self.env.cr.fetchall()]
+        self.invalidate_cache(["state", "date_state"], moved)
+        return moved
 
     @api.model_cr
     def init(self):

@@ -66,11 +66,13 @@
         "views/crm_consent_views.xml",
         "views/crm_core_menus.xml",
         "security/crm_marketing_rules.xml",
+        "data/crm_marketing_data.xml",
         "views/crm_marketing_segment_views.xml",
         "views/crm_marketing_send_views.xml",
         "views/crm_sms_gateway_views.xml",
         "views/utm_campaign_views.xml",
         "report/crm_campaign_roi_report_views.xml",
+        "report/crm_marketing_message_report_views.xml",
         "views/crm_marketing_menus.xml",
     ],
     "demo": [

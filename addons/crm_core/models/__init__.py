@@ -48,3 +48,4 @@ from . import mail_mass_mailing_marketing
 from . import mail_mail_marketing
 from . import crm_sms_gateway
 from . import crm_sms_message
+from . import crm_marketing_send_response

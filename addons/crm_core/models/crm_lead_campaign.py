@@ -30,6 +30,15 @@ class CrmLead(models.Model):
         return result
 
     @api.multi
+    def _capture_note(self, form, values):
+        """A web-form post that duplicates this open lead: the form's campaign
+        becomes the lead's (last touch) as well."""
+        result = super(CrmLead, self)._capture_note(form, values)
+        if form.campaign_id and form.campaign_id != self.campaign_id:
+            self.write({"campaign_id": form.campaign_id.id})
+        return result
+
+    @api.multi
     def _stamp_first_campaign(self):
         """Give the leads without a first campaign their current one, and their
         customers without one the lead's, in two statements (attribution columns

@@ -52,16 +52,17 @@ class CrmMarketingSendMember(models.Model):
     @api.model
     def _advance(self, values_sql, params):
         """Move members forward to the statuses ``values_sql`` gives: a query of
-        (member id, status, date) rows. A member never moves back, and an
-        excluded one stays excluded. One statement; returns the member ids
-        moved."""
+        (member id, status, date, lead id or NULL) rows. A member never moves
+        back, and an excluded one stays excluded. One statement; returns the
+        member ids moved."""
         self.env.cr.execute("""
             UPDATE crm_marketing_send_member m
-               SET state = v.state, date_state = COALESCE(v.date,
-                                                          now() AT TIME ZONE 'UTC')
-              FROM (SELECT DISTINCT ON (member_id) member_id, state, date
-                      FROM (%s) AS s(member_id, state, date)
-                     ORDER BY member_id, %s DESC) v
+               SET state = v.state,
+                   date_state = COALESCE(v.date, now() AT TIME ZONE 'UTC'),
+                   lead_id = COALESCE(v.lead_id, m.lead_id)
+              FROM (SELECT DISTINCT ON (member_id) member_id, state, date, lead_id
+                      FROM (%s) AS s(member_id, state, date, lead_id)
+                     ORDER BY member_id, %s DESC, date) v
              WHERE m.id = v.member_id AND m.state != 'excluded'
                AND %s > %s
          RETURNING m.id
@@ -70,7 +71,7 @@ class CrmMarketingSendMember(models.Model):
             RANK_SQL.format(column="v.state"), RANK_SQL.format(column="m.state")),
             params)
         moved = [row[0] for row in self.env.cr.fetchall()]
-        self.invalidate_cache(["state", "date_state"], moved)
+        self.invalidate_cache(["state", "date_state", "lead_id"], moved)
         return moved
 
     @api.model_cr
@@ -79,3 +80,26 @@ class CrmMarketingSendMember(models.Model):
             CREATE INDEX IF NOT EXISTS crm_marketing_send_member_send_partner_idx
                 ON crm_marketing_send_member (send_id, partner_id)
         """)
+
+    @api.multi
+    def _prepare_response_lead_vals(self, text):
+        """A new lead for this recipient's click or reply: the campaign's, for
+        the customer's salesperson (or the campaign's team and its rules)."""
+        self.ensure_one()
+        partner = self.partner_id
+        medium = self.env.ref("utm.utm_medium_email" if self.channel == "email"
+                              else "crm_core.utm_medium_sms")
+        return {
+            "name": "%s: %s" % (self.campaign_id.name, partner.display_name),
+            "partner_id": partner.id,
+            "contact_name": partner.name if partner.parent_id else False,
+            "partner_name": partner.commercial_partner_id.name,
+            "email_from": self.email or partner.email,
+            "phone": partner.phone,
+            "mobile": self.mobile or partner.mobile,
+            "campaign_id": self.campaign_id.id,
+            "medium_id": medium.id,
+            "team_id": self.campaign_id.team_id.id or False,
+            "user_id": partner.commercial_partner_id.user_id.id or False,
+            "description": text,
+        }

@@ -270,8 +270,8 @@ class CrmSmsMessage(models.Model):
         if not ids:
             return []
         return self.env["crm.marketing.send.member"]._advance("""
-            SELECT member_id, state,
-                   COALESCE(date_delivered, date_sent) FROM crm_sms_message
+            SELECT member_id, state, COALESCE(date_delivered, date_sent),
+                   NULL::int FROM crm_sms_message
              WHERE id = ANY(%s) AND member_id IS NOT NULL
                AND state IN ('sent', 'delivered', 'failed')
         """, [list(ids)])
@@ -363,7 +363,7 @@ class CrmSmsMessage(models.Model):
         self._record_opt_outs(opt_outs)
         responses = received - opt_outs
         self.env["crm.marketing.send.member"]._advance("""
-            SELECT member_id, 'replied', create_date FROM crm_sms_message
+            SELECT member_id, 'replied', create_date, NULL::int FROM crm_sms_message
              WHERE id = ANY(%s) AND member_id IS NOT NULL
         """, [responses.ids])
         return received

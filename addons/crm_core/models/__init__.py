@@ -49,3 +49,9 @@ from . import mail_mail_marketing
 from . import crm_sms_gateway
 from . import crm_sms_message
 from . import crm_marketing_send_response
+from . import res_partner_care
+from . import crm_care_holiday
+from . import crm_care_holiday_date
+from . import crm_care_rule
+from . import crm_care_rule_budget
+from . import crm_care_action

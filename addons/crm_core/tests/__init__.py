@@ -8,3 +8,4 @@ from . import test_lib_report_ratios
 from . import test_lib_assignment
 from . import test_consent
 from . import test_lib_sms_sign
+from . import test_lib_care_calendar

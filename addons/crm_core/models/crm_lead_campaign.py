@@ -52,7 +52,8 @@ class CrmLead(models.Model):
                AND campaign_id IS NOT NULL
         """, (tuple(self.ids),))
         self.env.cr.execute("""
-            UPDATE res_partner p SET first_campaign_id = f.campaign_id
+            UPDATE res_partner p SET first_campaign_id = f.campaign_id,
+                   first_campaign_date = now() AT TIME ZONE 'UTC'
               FROM (SELECT DISTINCT ON (c.commercial_partner_id)
                            c.commercial_partner_id AS partner_id,
                            l.first_campaign_id AS campaign_id
@@ -63,4 +64,5 @@ class CrmLead(models.Model):
              WHERE p.id = f.partner_id AND p.first_campaign_id IS NULL
         """, (tuple(self.ids),))
         self.invalidate_cache(["first_campaign_id"], self.ids)
-        self.env["res.partner"].invalidate_cache(["first_campaign_id"])
+        self.env["res.partner"].invalidate_cache(
+            ["first_campaign_id", "first_campaign_date"])

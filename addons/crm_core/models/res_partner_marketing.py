@@ -14,6 +14,10 @@ class ResPartner(models.Model):
     first_campaign_id = fields.Many2one(
         "utm.campaign", readonly=True, copy=False, index=True,
         help="The first campaign of this customer's leads and orders.")
+    first_campaign_date = fields.Datetime(
+        readonly=True, copy=False,
+        help="When the first campaign reached this customer: first-touch "
+             "attribution credits it with the orders from then on.")
     last_order_date = fields.Datetime(
         "Last Purchase", compute="_compute_last_order_date",
         search="_search_last_order_date",
@@ -104,9 +108,10 @@ class ResPartner(models.Model):
         if not (self.ids and campaign):
             return
         self.env.cr.execute("""
-            UPDATE res_partner p SET first_campaign_id = %s
+            UPDATE res_partner p SET first_campaign_id = %s,
+                   first_campaign_date = now() AT TIME ZONE 'UTC'
               FROM res_partner c
              WHERE c.id IN %s AND p.id = c.commercial_partner_id
                AND p.first_campaign_id IS NULL
         """, (campaign.id, tuple(self.ids)))
-        self.invalidate_cache(["first_campaign_id"])
+        self.invalidate_cache(["first_campaign_id", "first_campaign_date"])

@@ -11,10 +11,14 @@ ATTRIBUTIONS = [("last_touch", "Last Touch"), ("first_touch", "First Touch")]
 
 # The campaign an order or a lead is credited to. Last touch: the campaign it
 # carries now. First touch: the first campaign of the lead (its opportunity for
-# an order), else the customer's first campaign, else the one it carries.
+# an order), else the customer's first campaign for orders made since it reached
+# the customer, else the one it carries.
 ORDER_CAMPAIGN = """
     CASE WHEN a.code = 'last_touch' THEN so.campaign_id
-         ELSE COALESCE(ol.first_campaign_id, cp.first_campaign_id, so.campaign_id)
+         ELSE COALESCE(ol.first_campaign_id,
+                       CASE WHEN so.date_order >= cp.first_campaign_date
+                            THEN cp.first_campaign_id END,
+                       so.campaign_id)
     END"""
 LEAD_CAMPAIGN = """
     CASE WHEN a.code = 'last_touch' THEN l.campaign_id

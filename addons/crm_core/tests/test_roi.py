@@ -104,6 +104,11 @@ class TestCampaignRoi(MarketingCase):
     def test_first_and_last_touch(self):
         fair = self.campaign("Trade Fair")
         mailing = self.campaign("Spring Mailing")
+        # an order from before any campaign reached the customer counts for none
+        earlier = self.order(700.0)
+        earlier.date_order = "2020-01-01 10:00:00"
+        earlier.action_confirm()
+        self.pay(self.invoice(earlier))
         lead = self.env["crm.lead"].create({
             "name": "Met at the fair", "type": "opportunity",
             "partner_id": self.customer.id, "campaign_id": fair.id})

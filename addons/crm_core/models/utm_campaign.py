@@ -1,6 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# who sees a campaign's results (they come from the ROI report)
+MARKETING_READERS = "crm_core.group_marketing_user,crm_core.group_analyst"
+FIGURE = {"compute": "_compute_figures", "groups": MARKETING_READERS}
+
 CAMPAIGN_STATES = [
     ("draft", "Draft"),
     ("planned", "Planned"),
@@ -50,7 +54,8 @@ class UtmCampaign(models.Model):
         "crm.marketing.segment", "Target Segment",
         help="The audience the campaign's sends go to by default.")
     send_ids = fields.One2many("crm.marketing.send", "campaign_id", "Sends")
-    send_count = fields.Integer("Sends", compute="_compute_send_count")
+    send_count = fields.Integer("Sends", compute="_compute_send_count",
+                                groups=MARKETING_READERS)
     goal_leads = fields.Integer(
         "Lead Goal", help="How many leads the campaign should bring.")
     goal_revenue = fields.Monetary(
@@ -60,34 +65,28 @@ class UtmCampaign(models.Model):
     # Results (last touch: the campaign the lead or order carries now), summed from
     # the ROI report; the first-touch variants credit the first campaign.
     actual_cost = fields.Monetary(
-        compute="_compute_figures", currency_field="currency_id",
+        currency_field="currency_id",
         help="Posted vendor bills (and bill lines) tagged with the campaign, less "
-             "their credit notes, untaxed.")
-    lead_count = fields.Integer("Leads", compute="_compute_figures")
-    opportunity_count = fields.Integer("Opportunities", compute="_compute_figures")
-    won_count = fields.Integer("Won", compute="_compute_figures")
-    quotation_count = fields.Integer("Quotations", compute="_compute_figures")
-    order_count = fields.Integer("Orders", compute="_compute_figures")
-    revenue_invoiced = fields.Monetary(
-        "Invoiced Revenue", compute="_compute_figures", currency_field="currency_id")
-    revenue_paid = fields.Monetary(
-        "Paid Revenue", compute="_compute_figures", currency_field="currency_id")
-    roi = fields.Float(
-        "ROI (%)", compute="_compute_figures", digits=(16, 1),
-        help="(Paid revenue - cost) / cost x 100, last touch.")
-    cost_per_lead = fields.Monetary(compute="_compute_figures",
-                                    currency_field="currency_id")
-    lead_count_first = fields.Integer("Leads (First Touch)",
-                                      compute="_compute_figures")
-    order_count_first = fields.Integer("Orders (First Touch)",
-                                       compute="_compute_figures")
-    revenue_paid_first = fields.Monetary(
-        "Paid Revenue (First Touch)", compute="_compute_figures",
-        currency_field="currency_id")
-    roi_first = fields.Float("ROI (%) (First Touch)", compute="_compute_figures",
-                             digits=(16, 1))
-    budget_left = fields.Monetary(compute="_compute_figures",
-                                  currency_field="currency_id")
+             "their credit notes, untaxed.", **FIGURE)
+    lead_count = fields.Integer("Leads", **FIGURE)
+    opportunity_count = fields.Integer("Opportunities", **FIGURE)
+    won_count = fields.Integer("Won", **FIGURE)
+    quotation_count = fields.Integer("Quotations", **FIGURE)
+    order_count = fields.Integer("Orders", **FIGURE)
+    revenue_invoiced = fields.Monetary("Invoiced Revenue",
+                                       currency_field="currency_id", **FIGURE)
+    revenue_paid = fields.Monetary("Paid Revenue", currency_field="currency_id",
+                                   **FIGURE)
+    roi = fields.Float("ROI (%)", digits=(16, 1),
+                       help="(Paid revenue - cost) / cost x 100, last touch.",
+                       **FIGURE)
+    cost_per_lead = fields.Monetary(currency_field="currency_id", **FIGURE)
+    lead_count_first = fields.Integer("Leads (First Touch)", **FIGURE)
+    order_count_first = fields.Integer("Orders (First Touch)", **FIGURE)
+    revenue_paid_first = fields.Monetary("Paid Revenue (First Touch)",
+                                         currency_field="currency_id", **FIGURE)
+    roi_first = fields.Float("ROI (%) (First Touch)", digits=(16, 1), **FIGURE)
+    budget_left = fields.Monetary(currency_field="currency_id", **FIGURE)
 
     @api.constrains("date_start", "date_end")
     def _check_period(self):

@@ -71,6 +71,16 @@ class TestCampaign(MarketingCase):
             as_rep.browse(campaign.id).write({"name": "Mine now"})
         with self.assertRaises(AccessError):
             as_rep.browse(campaign.id).unlink()
+        # the results are marketing's: hidden from the form, refused on read
+        with self.assertRaises(AccessError):
+            as_rep.browse(campaign.id).read(["roi"])
+        form = as_rep.fields_view_get(
+            view_id=self.env.ref("crm_core.utm_campaign_view_form").id,
+            view_type="form")
+        self.assertNotIn('name="roi"', form["arch"])
+        self.assertIn('name="budget"', self.env["utm.campaign"].sudo(
+            self.marketer).fields_view_get(view_id=self.env.ref(
+                "crm_core.utm_campaign_view_form").id, view_type="form")["arch"])
         # a salesperson can still put the campaign on a lead
         lead = self.env["crm.lead"].sudo(self.rep).create(
             {"name": "From the fair", "campaign_id": campaign.id})

@@ -1,2 +1,4 @@
 from . import main
 from . import lead_capture
+from . import unsubscribe
+from . import sms

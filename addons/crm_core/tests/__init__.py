@@ -7,3 +7,5 @@ from . import test_lib_sales_period
 from . import test_lib_report_ratios
 from . import test_lib_assignment
 from . import test_consent
+from . import test_lib_sms_sign
+from . import test_lib_care_calendar

@@ -7,3 +7,4 @@ from . import sale_order_credit_override
 from . import crm_lead_lost
 from . import crm_lead2opportunity_partner
 from . import crm_lead_assign
+from . import res_partner_sms_send

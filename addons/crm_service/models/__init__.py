@@ -36,3 +36,4 @@ from . import crm_service_ticket_complaint
 from . import account_invoice
 from . import sale_order
 from . import sale_order_line
+from . import res_partner_care

@@ -309,79 +309,89 @@ class CrmCallcenterCall(models.Model):
             "opportunities": {"count": 0, "top": []},
             "tickets": {"count": 0, "top": []},
         }
-        partner = env["res.partner"].search([("id", "=", call.partner_id.id)]) \
-            if call.partner_id else env["res.partner"]
-        if partner:
-            payload.update(self._popup_customer(env, partner))
-            contact = env["res.partner"].search([("id", "=", call.contact_id.id)]) \
-                if call.contact_id else env["res.partner"]
-            if contact:
-                payload["contact"] = {"id": contact.id, "name": contact.name,
-                                      "function": contact.function or False}
-        lead = env["crm.lead"].search([("id", "=", call.lead_id.id)]) \
-            if call.lead_id else env["crm.lead"]
-        if lead:
-            payload["lead"] = {"id": lead.id, "name": lead.name}
+        Partner = env["res.partner"]
+        visible = Partner.search(
+            [("id", "in", (call.partner_id | call.contact_id).ids)]).ids
+        if call.partner_id.id in visible:
+            payload.update(self._popup_customer(env, call.partner_id.id))
+        if call.contact_id.id in visible:
+            contact = Partner.browse(call.contact_id.id).read(["name", "function"])[0]
+            payload["contact"] = {"id": contact["id"], "name": contact["name"],
+                                  "function": contact["function"] or False}
+        if call.lead_id:
+            leads, _count = _visible(env["crm.lead"], [("id", "=", call.lead_id.id)],
+                                     ["name"])
+            payload["lead"] = leads[0] if leads else False
         return payload
 
     @api.model
-    def _popup_customer(self, env, partner):
-        """The customer part of the pop-up, read in ``env`` (the agent's)."""
-        root = partner.commercial_partner_id
-        Lead = env["crm.lead"]
+    def _popup_customer(self, env, customer_id):
+        """The customer part of the pop-up, read in ``env`` (the agent's): only
+        the fields shown, each list in one search_read and one count."""
+        Partner = env["res.partner"]
+        root = Partner.browse(customer_id).read([
+            "name", "customer_level_id", "user_id", "customer_code",
+            "last_followup_date", "next_followup_date"])[0]
+        # what res.partner.crm_amount_due shows, for the roles allowed to see it
+        due_visible = Partner.user_has_groups(Partner._fields["crm_amount_due"].groups)
+        due = due_visible and env["crm.finance"]._partner_amounts(
+            [customer_id]).get(customer_id, (0.0, 0.0))[1]
+        # amounts in the company currency (as crm_core computes them)
+        currency = env.user.company_id.currency_id
         open_deals = [("type", "=", "opportunity"), ("probability", "<", 100),
-                      ("partner_id", "child_of", root.id)]
+                      ("partner_id", "child_of", customer_id)]
+        deals, deal_count = _visible(
+            env["crm.lead"], open_deals, ["name", "stage_id", "planned_revenue"],
+            order="planned_revenue desc, id desc")
         Ticket = env["crm.service.ticket"]
-        open_tickets = [("commercial_partner_id", "=", root.id),
-                        ("is_open", "=", True)]
+        tickets, ticket_count = _visible(
+            Ticket, [("commercial_partner_id", "=", customer_id),
+                     ("is_open", "=", True)], ["number", "name", "state"])
         states = dict(Ticket._fields["state"]._description_selection(env)) \
             or dict(TICKET_STATES)
-        Followup = env["crm.followup"]
-        deals, deal_count = _visible(Lead, open_deals, "planned_revenue desc, id desc")
-        tickets, ticket_count = _visible(Ticket, open_tickets)
-        last, _count = _visible(Followup, [("partner_id", "=", root.id)], limit=1)
+        last, _count = _visible(env["crm.followup"],
+                                [("partner_id", "=", customer_id)], ["summary"],
+                                limit=1)
         customer = {
-            "id": root.id,
-            "name": root.name,
-            "url": "/web#id=%d&model=res.partner&view_type=form" % root.id,
-            "level": root.customer_level_id.name or False,
-            "owner": root.user_id.name or False,
-            "code": root.customer_code or False,
-            "last_followup_date": root.last_followup_date or False,
-            "last_followup": last.summary if last else False,
-            "next_followup_date": root.next_followup_date or False,
+            "id": customer_id,
+            "name": root["name"],
+            "url": "/web#id=%d&model=res.partner&view_type=form" % customer_id,
+            "level": root["customer_level_id"] and root["customer_level_id"][1],
+            "owner": root["user_id"] and root["user_id"][1],
+            "code": root["customer_code"],
+            "last_followup_date": root["last_followup_date"],
+            "last_followup": last[0]["summary"] if last else False,
+            "next_followup_date": root["next_followup_date"],
             "amount_due": False,
         }
-        field = env["res.partner"]._fields["crm_amount_due"]
-        if env["res.partner"].user_has_groups(field.groups):
-            customer["amount_due"] = formatLang(
-                env, root.crm_amount_due, currency_obj=root.currency_id
-                or env.user.company_id.currency_id)
+        if due_visible:
+            customer["amount_due"] = formatLang(env, due, currency_obj=currency)
         return {
             "customer": customer,
             "opportunities": {
                 "count": deal_count,
-                "top": [{"id": deal.id, "name": deal.name,
-                         "stage": deal.stage_id.name or False,
-                         "revenue": formatLang(
-                             env, deal.planned_revenue,
-                             currency_obj=deal.company_currency)}
+                "top": [{"id": deal["id"], "name": deal["name"],
+                         "stage": deal["stage_id"] and deal["stage_id"][1],
+                         "revenue": formatLang(env, deal["planned_revenue"],
+                                               currency_obj=currency)}
                         for deal in deals]},
             "tickets": {
                 "count": ticket_count,
-                "top": [{"id": ticket.id, "number": ticket.number,
-                         "name": ticket.name, "state": states.get(ticket.state)}
+                "top": [{"id": ticket["id"], "number": ticket["number"],
+                         "name": ticket["name"], "state": states.get(ticket["state"])}
                         for ticket in tickets]},
         }
 
 
-def _visible(model, domain, order=None, limit=POPUP_TOP):
-    """(the first records, the count) of ``domain`` that the user of ``model``'s
-    environment may read; none when their role cannot read the model at all."""
+def _visible(model, domain, names, order=None, limit=POPUP_TOP):
+    """(the first rows as search_read gives them, the count) of ``domain`` that
+    the user of ``model``'s environment may read; none when their role cannot
+    read the model at all."""
     if not model.check_access_rights("read", raise_exception=False):
-        return model, 0
-    return (model.search(domain, limit=limit, order=order),
-            model.search_count(domain))
+        return [], 0
+    rows = model.search_read(domain, names, limit=limit, order=order)
+    count = len(rows) if len(rows) < limit else model.search_count(domain)
+    return rows, count
 
 
 def _negate(moment):

@@ -96,7 +96,8 @@ class CrmCallcenterCall(models.Model):
     followup_ids = fields.One2many("crm.followup", "callcenter_call_id",
                                    "Follow-ups")
     event_ids = fields.One2many("crm.callcenter.event", "call_id", "Events",
-                                readonly=True)
+                                readonly=True,
+                                groups="crm_core.group_callcenter_supervisor")
 
     _sql_constraints = [
         ("pbx_call_uniq", "unique (connection_id, pbx_call_id)",

@@ -4,6 +4,13 @@ from odoo import api, fields, models
 
 from ..lib.events import EVENTS, event_key, validate
 
+EVENT_LABELS = {
+    "ring": "Ring", "answer": "Answer", "hangup": "Hang Up",
+    "transfer": "Transfer", "dtmf": "DTMF Digits", "queue": "Queue",
+    "record": "Recording",
+}
+# the API's events, in its order
+EVENT_CHOICES = [(name, EVENT_LABELS[name]) for name in EVENTS]
 DIRECTION_CHOICES = [
     ("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")]
 
@@ -25,8 +32,7 @@ class CrmCallcenterEvent(models.Model):
     call_id = fields.Many2one("crm.callcenter.call", index=True,
                               readonly=True, ondelete="cascade")
     pbx_call_id = fields.Char("PBX Call ID", required=True, readonly=True)
-    event = fields.Selection([(name, name) for name in EVENTS], required=True,
-                             readonly=True)
+    event = fields.Selection(EVENT_CHOICES, required=True, readonly=True)
     event_key = fields.Char(
         required=True, readonly=True,
         help="The sender's event id, or a hash of the event's values.")
@@ -38,7 +44,8 @@ class CrmCallcenterEvent(models.Model):
     queue = fields.Char(readonly=True)
     digits = fields.Char(readonly=True)
     recording_url = fields.Char(
-        readonly=True, groups="crm_callcenter.group_callcenter_recordings")
+        "Recording", readonly=True,
+        groups="crm_callcenter.group_callcenter_recordings")
     cause = fields.Char(readonly=True)
     payload = fields.Text(readonly=True, help="The checked event, as JSON.")
 

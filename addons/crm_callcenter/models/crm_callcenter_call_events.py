@@ -70,7 +70,8 @@ class CrmCallcenterCall(models.Model):
         other's commit fails to serialize and is run again)."""
         self.ensure_one()
         self.env.cr.execute(
-            "SELECT id FROM crm_callcenter_call WHERE id = %s FOR UPDATE", (self.id,))
+            "SELECT id FROM crm_callcenter_call WHERE id = %s FOR UPDATE", (self.id,),
+            log_exceptions=False)  # a concurrent event's commit: run again, no error
         events = self.env["crm.callcenter.event"]._dicts_of_call(self)
         before = [e for e in events if e["seq"] != event.id]
         derived = derive(events)

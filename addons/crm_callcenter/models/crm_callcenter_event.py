@@ -104,7 +104,10 @@ class CrmCallcenterEvent(models.Model):
                     %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
             ON CONFLICT DO NOTHING
             RETURNING id
-        """, values + (self.env.uid, self.env.uid))
+        """, values + (self.env.uid, self.env.uid),
+            # a resend racing its first copy fails to serialize and is run again
+            # (controllers/event.py): expected, not an error to log
+            log_exceptions=False)
         row = self.env.cr.fetchone()
         return row[0] if row else None
 

@@ -1,50 +1,10 @@
 """End to end in a real browser: a sales rep claims a customer from the open pool
 (公海) in the web client, and a rep at the pool's cap is refused with a clear message.
-
-Odoo serves the test's own transaction over HTTP: the registry is in test mode, as
-Odoo's HttpCase puts it, so every request works on the test's cursor. The browser
-sees the records this test creates without a commit, the test then reads what the
-browser did, and closing the cursor at the end rolls all of it back.
 """
-import json
-import os
-import shutil
-import signal
-import subprocess
-from pathlib import Path
-
-from odoo.addons.crm_core.tests.http_case import HttpCase
-
-ROOT = Path(__file__).resolve().parent.parent
-FLOW = ROOT / "tests" / "browser" / "claim_flow.js"
-NODE_MODULES = ROOT / "var" / "node" / "node_modules"
-LOG_DIR = ROOT / "var" / "log"
-PASSWORD = "Browser-Claim-1"
-# The first page a database serves compiles the web client's assets (lessc): the
-# longest step, a few seconds; the whole flow takes well under a minute.
-STEP_TIMEOUT_MS = 30000
-FLOW_TIMEOUT = 120
+from .browser_case import PASSWORD, BrowserCase
 
 
-def chromium_path():
-    return os.environ.get("CRM_CHROMIUM") or shutil.which("chromium")
-
-
-def browser_problem():
-    """Why a browser test cannot run here, or None."""
-    if not shutil.which("node"):
-        return "node not found on PATH: apt-get install nodejs npm"
-    if not (NODE_MODULES / "playwright-core").is_dir():
-        return ("playwright-core is missing from var/node/node_modules: ./scripts/test "
-                "installs it there (npm ci from config/package.json)")
-    chromium = chromium_path()
-    if not chromium or not os.access(chromium, os.X_OK):
-        return ("chromium not found (on PATH, or CRM_CHROMIUM=%s): "
-                "apt-get install chromium" % os.environ.get("CRM_CHROMIUM", ""))
-    return None
-
-
-class TestBrowserClaim(HttpCase):
+class TestBrowserClaim(BrowserCase):
 
     @classmethod
     def _create_records(cls):
@@ -75,57 +35,17 @@ class TestBrowserClaim(HttpCase):
         values.update(vals)
         return cls.env["res.partner"].create(values)
 
-    def setUp(self):
-        super(TestBrowserClaim, self).setUp()
-        problem = browser_problem()
-        if problem:
-            self.fail("The browser test needs node, playwright-core and chromium: %s"
-                      % problem)
-
-    def run_flow(self, user, customer, expect):
+    def run_claim(self, user, customer, expect):
         """Log in as ``user`` in chromium and claim ``customer`` from the Customer
         Pool menu; return what the browser saw."""
-        screenshot = LOG_DIR / ("browser-claim-%s.png" % user.login)
-        if screenshot.exists():
-            screenshot.unlink()
-        job = {
-            "base": self.base_url, "db": self.cr.dbname, "login": user.login,
-            "password": PASSWORD, "customer": customer.name, "expect": expect,
-            "chromium": chromium_path(), "screenshot": str(screenshot),
-            "timeout_ms": STEP_TIMEOUT_MS,
-        }
-        with self.served():
-            stdout, stderr, code = self._node(job)
-        lines = [line for line in stdout.splitlines() if line.startswith("{")]
-        seen = json.loads(lines[-1]) if lines else {}
-        if code != 0 or not seen.get("ok"):
-            self.fail("The browser flow failed (exit %s): %s\nscreenshot: %s\n"
-                      "browser errors: %s\nstderr:\n%s" % (
-                          code, seen.get("error"), seen.get("screenshot"),
-                          seen.get("page_errors"), stderr[-3000:]))
-        return seen
-
-    def _node(self, job):
-        env = dict(os.environ, CRM_NODE_MODULES=str(NODE_MODULES))
-        # A session of its own, so that a timeout ends node and its chromium.
-        proc = subprocess.Popen(
-            [shutil.which("node"), str(FLOW), json.dumps(job)], cwd=str(ROOT),
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            universal_newlines=True, start_new_session=True)
-        try:
-            stdout, stderr = proc.communicate(timeout=FLOW_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            stdout, stderr = proc.communicate()
-            self.fail("The browser flow took more than %d s\nstdout:\n%s\nstderr:\n%s"
-                      % (FLOW_TIMEOUT, stdout[-3000:], stderr[-3000:]))
-        return stdout, stderr, proc.returncode
+        return self.run_flow("claim_flow.js", user, customer=customer.name,
+                             expect=expect)
 
     def pool_logs(self, customer):
         return self.env["crm.pool.log"].search([("partner_id", "=", customer.id)])
 
     def test_rep_claims_a_pool_customer_in_the_browser(self):
-        seen = self.run_flow(self.rep, self.free, "claimed")
+        seen = self.run_claim(self.rep, self.free, "claimed")
         self.assertEqual(seen["status_before"]["value"], "pool")
         self.assertEqual(seen["status_after"]["value"], "owned")
         self.assertTrue(any(self.free.name in row for row in seen["my_customers"]),
@@ -138,7 +58,7 @@ class TestBrowserClaim(HttpCase):
                          (self.rep, self.rep, self.pool))
 
     def test_rep_at_the_cap_is_refused_in_the_browser(self):
-        seen = self.run_flow(self.full_rep, self.capped, "denied")
+        seen = self.run_claim(self.full_rep, self.capped, "denied")
         # Odoo 11 titles every refusal "Odoo Server Error - Warning"; what tells a
         # refusal from a crash is the body: the message alone, no traceback.
         self.assertEqual(seen["dialog_kind"], "warning", seen)

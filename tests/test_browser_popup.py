@@ -185,7 +185,7 @@ class TestBrowserPopup(HttpCase):
                                           "partner_id": self.customer.id,
                                           "agent_user_id": self.agent_user.id})
         self.assertIn(CUSTOMER, seen["popup"])
-        self.assertEqual(seen["number"], "+86 21 6600 1234")
+        self.assertEqual(seen["number"], "+862166001234")
         self.assertEqual(len(seen["tickets"]), 1)
         self.assertIn(self.ticket.number, seen["tickets"][0])
         self.assertIn("Browser Popup Spindle Alarm", seen["tickets"][0])

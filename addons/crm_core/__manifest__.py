@@ -41,7 +41,6 @@
         "views/res_partner_pool_wizard_views.xml",
         "views/crm_import_job_views.xml",
         "report/crm_pool_fairness_report_views.xml",
-        "views/crm_core_menus.xml",
         "security/crm_quote_approval_rules.xml",
         "data/mail_activity_data.xml",
         "views/crm_quote_approval_rule_views.xml",
@@ -63,6 +62,9 @@
         "views/crm_assignment_log_views.xml",
         "views/crm_lead_assign_views.xml",
         "views/crm_lead_capture_views.xml",
+        "security/crm_consent_rules.xml",
+        "views/crm_consent_views.xml",
+        "views/crm_core_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -75,8 +75,8 @@ class CrmCallcenterAgent(models.Model):
         the number of agents, then each agent's browser is told (bus).
 
         Used by the telephony events, the agents' buttons, the after-call cron and
-        the routing: call it on records read with enough rights (it writes as
-        itself, without record rules)."""
+        the routing (_acd_set_status): call it on records read with enough rights
+        (it writes as itself, without record rules)."""
         if status not in dict(AGENT_STATUSES):
             raise UserError(_("%s is not an agent status.") % status)
         at = at or fields.Datetime.now()
@@ -118,6 +118,8 @@ class CrmCallcenterAgent(models.Model):
                                    "status_log_ids"], changing.ids)
         self.env["crm.callcenter.agent.status.log"].invalidate_cache()
         changing._notify_status()
+        # the statuses changed without write(): tell the wallboards here
+        self.env["crm.callcenter.queue"]._notify_wallboard()
         return True
 
     @api.multi

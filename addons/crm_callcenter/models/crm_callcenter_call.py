@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from ..lib.phone_display import format_phone
-
 DIRECTIONS = [
     ("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")]
 DISPOSITIONS = [
@@ -73,9 +71,6 @@ class CrmCallcenterCall(models.Model):
     state = fields.Selection(CALL_STATES, default="ringing", required=True,
                              index=True, readonly=True)
     has_recording = fields.Boolean(readonly=True)
-    customer_number_display = fields.Char(
-        "Number", compute="_compute_customer_number_display",
-        help="The customer's number as agents see it.")
     match_count = fields.Integer(
         "Matches", readonly=True,
         help="How many customers, contacts (or else leads) have this number.")
@@ -103,22 +98,6 @@ class CrmCallcenterCall(models.Model):
         ("pbx_call_uniq", "unique (connection_id, pbx_call_id)",
          "A PBX call id is recorded once per connection."),
     ]
-
-    @api.multi
-    @api.depends("customer_number", "caller_number", "called_number", "direction")
-    def _compute_customer_number_display(self):
-        for call in self:
-            raw = call.called_number if call.direction == "outbound" \
-                else call.caller_number
-            call.customer_number_display = self._display_number(
-                call.customer_number or raw)
-
-    @api.model
-    def _display_number(self, number):
-        """How a phone number shows to the current user, in the call list, the
-        form and the pop-up: the one formatting function of the call center
-        (number masking plugs in here)."""
-        return format_phone(number)
 
     @api.multi
     @api.depends("ticket_id", "is_repeat", "ticket_id.call_ids.is_repeat")

@@ -105,10 +105,6 @@ class CrmCallcenterCall(models.Model):
             "caller_e164": caller or False,
             "called_e164": called or False,
             "customer_number": customer or False,
-            "queue": derived["queue"] or False,
-            "ivr_path": derived["ivr_path"] or False,
-            "recording_url": derived["recording_url"] or False,
-            "has_recording": bool(derived["recording_url"]),
             "start_date": fields.Datetime.to_string(derived["start_date"]),
             "answer_date": fields.Datetime.to_string(derived["answer_date"]) or False,
             "end_date": fields.Datetime.to_string(derived["end_date"]) or False,
@@ -117,6 +113,13 @@ class CrmCallcenterCall(models.Model):
             "disposition": derived["disposition"],
             "state": derived["state"],
         }
+        # what only some events tell: kept when none does (routing and the IVR
+        # requests of the phone system write them too)
+        for name in ("queue", "ivr_path", "recording_url"):
+            if derived[name]:
+                vals[name] = derived[name]
+        if derived["recording_url"]:
+            vals["has_recording"] = True
         if derived["extension"]:
             agent_id, user_id = extensions.get(derived["extension"], (None, None))
             vals.update(extension=derived["extension"], agent_id=agent_id or False,

@@ -35,8 +35,8 @@ class TestCallActions(CallsCase):
         self.assertEqual(ticket.partner_id, self.contact)
         self.assertEqual(ticket.commercial_partner_id, self.customer)
         self.assertEqual(ticket.contact_name, "Calls Test Li Na")
-        self.assertEqual(ticket.contact_phone, "+86 138 5555 0101")
-        self.assertEqual(ticket.name, "Call from +86 138 5555 0101")
+        self.assertEqual(ticket.contact_phone, "+8613855550101")
+        self.assertEqual(ticket.name, "Call from +8613855550101")
         self.assertIn("The belt squeaks since Monday.", ticket.description)
         self.assertIn("model=crm.callcenter.call", ticket.description)
         self.assertIn("Recording: on the call", ticket.description)
@@ -87,7 +87,7 @@ class TestCallActions(CallsCase):
         action = call.sudo(agent).action_create_lead()
         lead = call.lead_id
         self.assertEqual(lead.type, "lead")
-        self.assertEqual(lead.phone, "+86 139 5555 1234")
+        self.assertEqual(lead.phone, "+8613955551234")
         self.assertEqual(lead.description, "Wants 20 conveyor belts")
         self.assertEqual(lead.medium_id, self.env.ref("utm.utm_medium_phone"))
         self.assertEqual(lead.create_uid, agent)
@@ -120,7 +120,7 @@ class TestCallActions(CallsCase):
         agent = self.users[0]
         call = self.answered_call("act-customer", number="+8613955554321")
         action = call.sudo(agent).action_create_customer()
-        self.assertEqual(action["context"]["default_phone"], "+86 139 5555 4321")
+        self.assertEqual(action["context"]["default_phone"], "+8613955554321")
         partner = self.env["res.partner"].sudo(agent).with_context(
             **action["context"]).create({"name": "Calls Test New Caller"})
         self.assertTrue(partner.customer)

@@ -125,7 +125,7 @@ class TestCallMatching(CallsCase):
         popup = popups[0]
         call = self.call_of("popup-1")
         self.assertEqual(popup["call_id"], call.id)
-        self.assertEqual(popup["number"], "+86 138 5555 0101")
+        self.assertEqual(popup["number"], "+8613855550101")
         self.assertEqual(popup["direction"], "Inbound")
         customer = popup["customer"]
         self.assertEqual(customer["name"], "Calls Test Trading Co")

@@ -156,7 +156,7 @@ class TestEventApi(CallsFixtures, HttpCase):
         popup = self.bus_messages(self.users[0], since=since)[0]
         self.assertEqual(popup["customer"]["name"], "Calls Test Trading Co")
         self.assertEqual(popup["contact"]["name"], "Calls Test Li Na")
-        self.assertEqual(popup["number"], "+86 138 5555 0101")
+        self.assertEqual(popup["number"], "+8613855550101")
         self.assertEqual(popup["opportunities"]["count"], 1)
         self.assertEqual(popup["opportunities"]["top"][0]["name"],
                          "Calls Test Conveyor Upgrade")

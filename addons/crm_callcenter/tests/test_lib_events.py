@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 
 from ..lib.events import (EventError, derive, event_key, extension_phases,
                           parse_timestamp, phase_changes, validate)
-from ..lib.phone_display import format_phone
 
 NOW = datetime(2026, 11, 22, 3, 0, 0)
 T0 = datetime(2026, 11, 22, 2, 15, 0)
@@ -214,11 +213,3 @@ class TestDerive(unittest.TestCase):
         after = extension_phases([ring_a, hangup, event("answer", 2, extension="A")])
         self.assertEqual(phase_changes(before, after), {"A": "done_answered"})
         self.assertEqual(phase_changes(after, after), {})
-
-
-class TestFormatPhone(unittest.TestCase):
-
-    def test_format(self):
-        self.assertEqual(format_phone("+8613800138000"), "+86 138 0013 8000")
-        self.assertEqual(format_phone("anonymous"), "anonymous")
-        self.assertEqual(format_phone(False), "")

@@ -30,3 +30,6 @@ from . import crm_assignment_member
 from . import crm_assignment_log
 from . import crm_lead_assignment
 from . import crm_lead_capture
+from . import res_company
+from . import crm_consent
+from . import res_partner_consent

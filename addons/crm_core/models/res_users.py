@@ -59,6 +59,16 @@ class ResUsers(models.Model):
                                  ("user_id", "!=", False)]).mapped("user_id")
         return (users | self).ids
 
+    def _crm_scope_domain_via(self, model, path, mode="read"):
+        """The data scope of ``model`` applied through the many2one ``path`` of
+        another model (e.g. consent events of the customers one may see)."""
+        domain = self._crm_scope_domain(model, mode)
+        return [
+            (("%s.%s" % (path, leaf[0]),) + tuple(leaf[1:]))
+            if isinstance(leaf, (list, tuple)) else leaf
+            for leaf in domain
+        ]
+
     def _crm_scope_domain(self, model, mode="read"):
         """The record-rule domain of this user's data scope on ``model`` (one of
         SCOPED_MODELS); ``mode`` "read" or "write". Every condition compares an

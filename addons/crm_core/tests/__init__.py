@@ -6,3 +6,4 @@ from . import test_security_registry
 from . import test_lib_sales_period
 from . import test_lib_report_ratios
 from . import test_lib_assignment
+from . import test_consent

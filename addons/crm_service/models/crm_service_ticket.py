@@ -92,9 +92,10 @@ class CrmServiceTicket(models.Model):
     commercial_partner_id = fields.Many2one(
         "res.partner", related="partner_id.commercial_partner_id", store=True,
         readonly=True, index=True, string="Customer Company")
+    # stored and indexed: the salespeople's record rule compares it on the row
     customer_user_id = fields.Many2one(
         "res.users", related="commercial_partner_id.user_id", readonly=True,
-        string="Customer's Salesperson")
+        store=True, index=True, string="Customer's Salesperson")
     contact_name = fields.Char()
     contact_phone = fields.Char()
     contact_email = fields.Char()
@@ -123,7 +124,7 @@ class CrmServiceTicket(models.Model):
     # outcome
     solution = fields.Text(copy=False, track_visibility="onchange")
     root_cause_id = fields.Many2one(
-        "crm.dictionary.item", "Root Cause", index=True, copy=False,
+        "crm.dictionary.item", index=True, copy=False,
         domain=[("dictionary_code", "=", "service_root_cause")],
         track_visibility="onchange")
     cancel_reason = fields.Text(copy=False)

@@ -1,0 +1,2 @@
+from . import knowledge
+from . import portal

@@ -3,7 +3,7 @@ system posts a ring for the agent's extension over HTTP, and the caller pop-up
 (来电弹屏) shows the customer, their open ticket and the number within seconds; one
 click opens the customer's 360 view.
 
-The test's own transaction is served over HTTP (see test_browser_claim.py). Odoo
+The test's own transaction is served over HTTP (see browser_case.py). Odoo
 refuses the bus's /longpolling/poll in that mode: its dispatcher waits for the
 PostgreSQL NOTIFY sent after a real commit. ``BusPoll`` stands in for it in this
 test's server: it answers the page's polls from the bus.bus table on the test's
@@ -11,10 +11,6 @@ cursor with Odoo's own bus.bus.poll (the user's partner channel added as mail's
 controller adds it), and wakes waiting polls whenever another request ends.
 """
 import json
-import os
-import shutil
-import signal
-import subprocess
 import threading
 import time
 
@@ -24,13 +20,9 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from odoo.addons.crm_core.tests import http_case
-from odoo.addons.crm_core.tests.http_case import HttpCase
 
-from .test_browser_claim import (FLOW_TIMEOUT, LOG_DIR, NODE_MODULES, ROOT,
-                                 STEP_TIMEOUT_MS, browser_problem, chromium_path)
+from .browser_case import LOG_DIR, PASSWORD, BrowserCase
 
-FLOW = ROOT / "tests" / "browser" / "popup_flow.js"
-PASSWORD = "Browser-Popup-1"
 TOKEN = "browser-popup-token-0123456789"
 CUSTOMER = "Browser Popup Precision Co"
 #: the longest a poll waits for a notification before answering empty
@@ -96,7 +88,7 @@ class BusPoll(object):
                     if n["id"] > baseline]
 
 
-class TestBrowserPopup(HttpCase):
+class TestBrowserPopup(BrowserCase):
 
     @classmethod
     def _create_records(cls):
@@ -134,51 +126,14 @@ class TestBrowserPopup(HttpCase):
             target=cls.server.serve_forever, name="test-http", daemon=True)
         cls.server_thread.start()
 
-    def setUp(self):
-        super(TestBrowserPopup, self).setUp()
-        problem = browser_problem()
-        if problem:
-            self.fail("The browser test needs node, playwright-core and chromium: %s"
-                      % problem)
-
-    def run_flow(self, job):
-        screenshot = LOG_DIR / "browser-popup.png"
-        if screenshot.exists():
-            screenshot.unlink()
-        job.update({
-            "base": self.base_url, "db": self.cr.dbname,
-            "login": self.agent_user.login, "password": PASSWORD,
-            "chromium": chromium_path(), "screenshot": str(screenshot),
-            "timeout_ms": STEP_TIMEOUT_MS, "longpolling": True})
-        env = dict(os.environ, CRM_NODE_MODULES=str(NODE_MODULES))
-        with self.served():
-            proc = subprocess.Popen(
-                [shutil.which("node"), str(FLOW), json.dumps(job)], cwd=str(ROOT),
-                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                universal_newlines=True, start_new_session=True)
-            try:
-                stdout, stderr = proc.communicate(timeout=FLOW_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                stdout, stderr = proc.communicate()
-                self.fail("The browser flow took more than %d s\nstdout:\n%s\n"
-                          "stderr:\n%s" % (FLOW_TIMEOUT, stdout[-3000:],
-                                           stderr[-3000:]))
-        lines = [line for line in stdout.splitlines() if line.startswith("{")]
-        seen = json.loads(lines[-1]) if lines else {}
-        if proc.returncode != 0 or not seen.get("ok"):
-            self.fail("The browser flow failed (exit %s): %s\nscreenshot: %s\n"
-                      "browser errors: %s\nstderr:\n%s" % (
-                          proc.returncode, seen.get("error"), seen.get("screenshot"),
-                          seen.get("page_errors"), stderr[-3000:]))
-        return seen
-
     def test_the_agent_sees_the_caller_popup(self):
         ring = {"event": "ring", "call_id": "browser-popup-1", "direction": "inbound",
                 "from": "02166001234", "to": "4008001234", "extension": "6601",
                 "timestamp": fields.Datetime.now().replace(" ", "T") + "Z"}
-        seen = self.run_flow({"event": ring, "token": TOKEN, "customer": CUSTOMER,
-                              "popup_screenshot": str(LOG_DIR / "caller-popup.png")})
+        seen = self.run_flow(
+            "popup_flow.js", self.agent_user, event=ring, token=TOKEN,
+            customer=CUSTOMER, popup_screenshot=str(LOG_DIR / "caller-popup.png"),
+            longpolling=True)
         call = self.env["crm.callcenter.call"].search(
             [("pbx_call_id", "=", "browser-popup-1")])
         self.assertEqual(seen["answer"], {"call_id": call.id,

@@ -210,11 +210,13 @@ class CrmCallcenterAgent(models.Model):
 
     @api.model
     def _cron_end_after_call_work(self, now=None):
-        """Agents whose after-call time is over become available: the time of the
-        connection of the call that put them there (0 there: only by their own
-        button). One query finds them all, one _set_status moves them."""
+        """Agents whose after-call time is over become available, from the moment
+        it ended: the time of the connection of the call that put them there (0
+        there: only by their own button). One query finds them all; one
+        _set_status per distinct end time moves them."""
         self.env.cr.execute("""
-            SELECT a.id
+            SELECT a.id, a.status_since + make_interval(
+                       secs => coalesce(k.after_call_seconds, %(default)s))
               FROM crm_callcenter_agent a
               LEFT JOIN crm_callcenter_call c ON c.id = a.current_call_id
               LEFT JOIN crm_callcenter_connection k ON k.id = c.connection_id
@@ -225,7 +227,10 @@ class CrmCallcenterAgent(models.Model):
                    <= %(now)s::timestamp
         """, {"default": DEFAULT_AFTER_CALL_SECONDS,
               "now": now or fields.Datetime.now()})
-        agents = self.browse([row[0] for row in self.env.cr.fetchall()])
-        agents._set_status("available", at=now,
-                           reason=_("After-call work time is over"))
+        ends = {}
+        for agent_id, ended in self.env.cr.fetchall():
+            ends.setdefault(ended, []).append(agent_id)
+        for ended, agent_ids in sorted(ends.items()):
+            self.browse(agent_ids)._set_status(
+                "available", at=ended, reason=_("After-call work time is over"))
         return True

@@ -75,11 +75,19 @@ class CrmCallcenterEvent(models.Model):
     def _replay(self, connection_id, bodies):
         """Feed ``bodies`` (event API bodies, as a phone system posts them) of
         connection ``connection_id`` through the API's checks and processing, in
-        their order; returns the answers. The demo data's day of calls comes in
-        this way, and so can a phone system's event log replayed by hand."""
+        their order, ending after-call work in between as the cron does; returns
+        the answers. The demo data's day of calls comes in this way, and so can a
+        phone system's event log replayed by hand."""
         connection = self.env["crm.callcenter.connection"].browse(connection_id)
-        return [self._receive(connection, validate(body, connection.timezone))
-                for body in bodies]
+        Agent = self.env["crm.callcenter.agent"]
+        answers = []
+        for body in bodies:
+            clean = validate(body, connection.timezone)
+            # the after-call cron, as it would have run by then
+            Agent._cron_end_after_call_work(
+                now=fields.Datetime.to_string(clean["timestamp"]))
+            answers.append(self._receive(connection, clean))
+        return answers
 
     @api.model
     def _insert(self, connection, call, clean):

@@ -210,8 +210,10 @@ class TestAgentStatus(CallsCase):
         Agent = self.env["crm.callcenter.agent"]
         Agent._cron_end_after_call_work(now=utc(61 + 44))
         self.assertEqual(agent.status, "after_call")
-        Agent._cron_end_after_call_work(now=utc(61 + 45))
-        self.assertEqual(agent.status, "available")
+        # the cron runs a few minutes later: available from when the 45 s ended
+        Agent._cron_end_after_call_work(now=utc(61 + 300))
+        self.assertEqual((agent.status, agent.status_since),
+                         ("available", utc(61 + 45)))
         self.assertEqual(agent.status_log_ids.filtered(
             lambda log: log.status == "after_call").seconds, 45)
         # 0 seconds: after-call work ends by the agent's button only

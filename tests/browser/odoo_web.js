@@ -5,6 +5,7 @@
 //   chromium                    the browser executable
 //   screenshot                  where to save the page when the flow fails
 //   timeout_ms                  the longest wait for any one step
+//   longpolling                 true: let the page poll the bus (the test serves it)
 // The flow prints one JSON line with what the user saw; on failure it prints
 // {"ok": false, "error": ..., "screenshot": ...} and exits 1.
 "use strict";
@@ -103,9 +104,11 @@ function main(flow) {
       const context = await browser.newContext({viewport: {width: 1366, height: 800}});
       context.setDefaultTimeout(job.timeout_ms || 30000);
       // Nothing outside the test server; and no longpolling, which would park a
-      // request for 50 s and use the test's one shared cursor after the test ends.
+      // request for 50 s and use the test's one shared cursor after the test ends
+      // (unless the job says the test server answers it: `longpolling: true`).
       await context.route(
-        (url) => !url.href.startsWith(job.base) || url.pathname.startsWith("/longpolling/"),
+        (url) => !url.href.startsWith(job.base) ||
+          (!job.longpolling && url.pathname.startsWith("/longpolling/")),
         (route) => route.abort());
       page = await context.newPage();
       page.on("pageerror", (err) => pageErrors.push(String(err)));

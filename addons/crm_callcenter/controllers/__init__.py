@@ -1,2 +1,3 @@
+from . import event
 from . import routing
 from . import wallboard

@@ -23,6 +23,8 @@ from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
+from odoo.addons.crm_core.controllers import plain_json
+
 from ..lib import api
 
 _logger = logging.getLogger(__name__)
@@ -32,32 +34,10 @@ IVR_URL = "/crm_callcenter/ivr"
 PLAIN_JSON_URLS = (ROUTE_URL, IVR_URL)
 
 
-def plain_json_urls(urls):
-    """Have Odoo hand the JSON posted to ``urls`` to an ordinary HTTP route.
-
-    Odoo 11 gives every ``application/json`` request to its JSON-RPC handler
-    (200 with a JSON-RPC envelope, or an HTML 400, or a 500). The phone system
-    posts plain JSON and reads plain status codes, so these addresses get an
-    ordinary HTTP request. This is the one place that knows how: when the
-    addresses of the event API get a shared registry, register ``urls`` there
-    instead."""
-    get_request = http.Root.get_request
-    known = getattr(get_request, "crm_callcenter_acd_urls", None)
-    if known is not None:
-        known.update(urls)
-        return
-    known = set(urls)
-
-    def get_request_patched(self, httprequest):
-        if httprequest.path in known:
-            return http.HttpRequest(httprequest)
-        return get_request(self, httprequest)
-
-    get_request_patched.crm_callcenter_acd_urls = known
-    http.Root.get_request = get_request_patched
-
-
-plain_json_urls(PLAIN_JSON_URLS)
+# the phone system posts plain JSON, not JSON-RPC (crm_core's registry of such
+# addresses, as the event API)
+for _url in PLAIN_JSON_URLS:
+    plain_json.register_prefix(_url)
 
 
 def _json(status, payload):
@@ -102,8 +82,8 @@ class CallcenterAcdController(http.Controller):
         if not token:
             return None
         Connection = request.env["crm.callcenter.connection"]
-        connections = Connection.sudo()  # sudo: the token authorises the PBX
-        connection = connections.search([("token", "=", token)], limit=1)
+        # compared in constant time, as the event API does
+        connection = Connection.sudo()._authenticate(token)  # sudo: by its token
         if not connection:
             return None
         lang = connection.company_id.partner_id.lang or "en_US"

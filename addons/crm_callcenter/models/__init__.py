@@ -2,6 +2,14 @@ from . import crm_callcenter_connection
 from . import crm_callcenter_agent
 from . import crm_callcenter_extension
 from . import crm_callcenter_call
+from . import crm_callcenter_event
+from . import crm_callcenter_agent_status_log
+from . import crm_callcenter_call_events
+from . import crm_callcenter_call_actions
+from . import crm_service_ticket
+from . import crm_followup
+from . import res_partner
+from . import res_users
 from . import crm_callcenter_skill
 from . import crm_callcenter_agent_skill
 from . import crm_callcenter_queue

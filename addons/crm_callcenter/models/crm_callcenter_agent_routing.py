@@ -22,16 +22,13 @@ class CrmCallcenterAgent(models.Model):
 
     @api.multi
     def _acd_set_status(self, status, at=None):
-        """Routing's only way to change agents' status (ringing when a call is
-        given to them, available again when they let it ring out). It writes
-        ``status`` and ``status_since`` of the agents whose status changes; the
-        wallboard hears of it through write(). At merge this is meant to call the
-        status method of the event handling (``_set_status``), which also logs
-        the time spent in each status."""
+        """Routing's way to change agents' status (ringing when a call is given to
+        them, available again when they let it ring out): through the one status
+        method, _set_status, which logs the time spent in each status and tells
+        the agents' browsers and the wallboard. Returns the agents whose status
+        changed."""
         changed = self.filtered(lambda agent: agent.status != status)
-        if changed:
-            changed.write({"status": status,
-                           "status_since": at or fields.Datetime.now()})
+        changed._set_status(status, at=at, reason=_("Set by routing"))
         return changed
 
     @api.model

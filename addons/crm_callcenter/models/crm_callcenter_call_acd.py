@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.addons.crm_core.lib.phone import normalize_phone
 
+from ..lib.events import HIDDEN_NUMBERS
+
 ROUTE_RULES = [
     ("owner", "Customer's Owner"),
     ("skill", "Best Skill Match"),
@@ -48,11 +50,20 @@ class CrmCallcenterCall(models.Model):
         help="Masked for agents when the phone system masks numbers.")
 
     @api.multi
-    @api.depends("customer_number", "connection_id.mask_numbers")
+    @api.depends("customer_number", "caller_number", "called_number", "direction",
+                 "connection_id.mask_numbers")
     def _compute_customer_number_display(self):
+        """The customer's number through the connection's _display_number (the
+        one formatting of the call center: the caller list, the form, the
+        pop-up); a hidden caller id ("anonymous") as the phone system sent it."""
         for call in self:
-            call.customer_number_display = call.connection_id._display_number(
-                call.customer_number)
+            raw = call.called_number if call.direction == "outbound" \
+                else call.caller_number
+            if not call.customer_number and raw and raw.lower() in HIDDEN_NUMBERS:
+                call.customer_number_display = raw
+            else:
+                call.customer_number_display = call.connection_id._display_number(
+                    call.customer_number or raw)
 
     @api.model
     def create(self, vals):

@@ -295,7 +295,7 @@ class CrmCallcenterCdrImport(models.Model):
             src or None, dst or None, caller_e164, called_e164, customer,
             extension, agent_id, user_id, row["queue"], queues.get(row["queue"]),
             row["start"], row["answer"], row["end"], row["wait_seconds"],
-            row["talk_seconds"], row["disposition"], 0, uid, uid, now, now)
+            row["talk_seconds"], row["disposition"], "ended", 0, uid, uid, now, now)
 
     def _write_calls(self, rows):
         """Insert the calls not known yet and complete the ones the live events
@@ -311,7 +311,7 @@ class CrmCallcenterCdrImport(models.Model):
                     called_number, caller_e164, called_e164, customer_number,
                     extension, agent_id, user_id, queue, queue_id, start_date,
                     answer_date, end_date, wait_seconds, talk_seconds, disposition,
-                    priority, create_uid, write_uid, create_date, write_date)
+                    state, priority, create_uid, write_uid, create_date, write_date)
             VALUES %s
             ON CONFLICT (connection_id, pbx_call_id) DO UPDATE SET
                    answer_date = COALESCE(c.answer_date, EXCLUDED.answer_date),
@@ -319,6 +319,7 @@ class CrmCallcenterCdrImport(models.Model):
                    wait_seconds = EXCLUDED.wait_seconds,
                    talk_seconds = EXCLUDED.talk_seconds,
                    disposition = EXCLUDED.disposition,
+                   state = EXCLUDED.state,
                    queue = COALESCE(c.queue, EXCLUDED.queue),
                    queue_id = COALESCE(c.queue_id, EXCLUDED.queue_id),
                    write_date = EXCLUDED.write_date

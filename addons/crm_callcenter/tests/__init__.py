@@ -1,2 +1,3 @@
+from . import test_lib_events
 from . import test_lib_routing
 from . import test_lib_cdr

@@ -127,9 +127,14 @@ class TestRoute(AcdCase):
         self.assertEqual(self.queue_sales._route(call)["action"], "voicemail")
 
     def test_status_method_logs_since(self):
-        changed = self.agent1._acd_set_status("break", at="2026-11-22 01:00:00")
+        # after the agent's current status began (status times never go back)
+        at = ago(60)
+        changed = self.agent1._acd_set_status("break", at=at)
         self.assertEqual(changed, self.agent1)
-        self.assertEqual(self.agent1.status_since, "2026-11-22 01:00:00")
+        self.assertEqual(self.agent1.status_since, at)
+        log = self.agent1.status_log_ids.filtered(lambda row: not row.date_end)
+        self.assertEqual((log.status, log.date_start, log.reason),
+                         ("break", at, "Set by routing"))
         self.assertFalse(self.agent1._acd_set_status("break"))
 
     def test_queue_access(self):

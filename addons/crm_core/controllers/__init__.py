@@ -2,3 +2,4 @@ from . import main
 from . import lead_capture
 from . import unsubscribe
 from . import sms
+from . import plain_json

@@ -17,6 +17,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from ..lib.lead_capture import FIELDS, CaptureError, validate
+from . import plain_json
 
 _logger = logging.getLogger(__name__)
 
@@ -24,25 +25,8 @@ PREFIX = "/crm_core/lead/"
 MAX_BODY = 64 * 1024
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
-
-def _http_request_for_json(get_request):
-    """Odoo 11 hands every ``application/json`` request to its JSON-RPC handler,
-    which answers 200 with a JSON-RPC envelope, or 400 in HTML, or 500 when the
-    body is JSON but not an object. A website posting plain JSON to the capture
-    address gets an ordinary HTTP request instead, which this controller answers
-    with the status codes above. Every other address is left as it is."""
-
-    def get_request_patched(self, httprequest):
-        if httprequest.path.startswith(PREFIX):
-            return http.HttpRequest(httprequest)
-        return get_request(self, httprequest)
-
-    get_request_patched.crm_core_lead_capture = True
-    return get_request_patched
-
-
-if not getattr(http.Root.get_request, "crm_core_lead_capture", False):
-    http.Root.get_request = _http_request_for_json(http.Root.get_request)
+# a website posts plain JSON (or a form), not JSON-RPC
+plain_json.register_prefix(PREFIX)
 
 
 def _json(status, payload):

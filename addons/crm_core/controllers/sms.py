@@ -16,6 +16,7 @@ from odoo import http
 from odoo.http import request
 
 from ..lib.sms_sign import GatewayError, parse_replies, parse_reports
+from . import plain_json
 
 _logger = logging.getLogger(__name__)
 
@@ -24,21 +25,9 @@ MAX_BODY = 1024 * 1024
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-def _http_request_for_json(get_request):
-    """As for lead capture: a gateway posting plain JSON here gets an ordinary
-    HTTP request, not Odoo's JSON-RPC handling."""
-
-    def get_request_patched(self, httprequest):
-        if httprequest.path.startswith(PREFIX):
-            return http.HttpRequest(httprequest)
-        return get_request(self, httprequest)
-
-    get_request_patched.crm_core_sms = True
-    return get_request_patched
-
-
-if not getattr(http.Root.get_request, "crm_core_sms", False):
-    http.Root.get_request = _http_request_for_json(http.Root.get_request)
+# a gateway posting plain JSON here gets an ordinary HTTP request, not Odoo's
+# JSON-RPC handling
+plain_json.register_prefix(PREFIX)
 
 
 def _json(status, payload):

@@ -1,6 +1,7 @@
 """Who sees which tickets, as ordinary users: an agent their own and their team's
 queue, not another team's; a manager all; a salesperson reads (only) their customers'
-tickets; a call-center agent the tickets they opened."""
+tickets; a call-center agent the tickets they opened (and, with crm_callcenter, reads
+those of the customers their data scope shows)."""
 from odoo.exceptions import AccessError
 
 from .common import ServiceCase
@@ -52,10 +53,15 @@ class TestTicketSecurity(ServiceCase):
         caller = self.new_user("svc_cc", ["crm_core.group_callcenter_agent"])
         ticket = self.env["crm.service.ticket"].sudo(caller).create(
             {"name": "Caller reports a leak", "partner_id": self.customer.id})
-        self.assertEqual(
-            self.env["crm.service.ticket"].sudo(caller).search([]), ticket)
+        self.assertIn(ticket, self.env["crm.service.ticket"].sudo(caller).search([]))
+        ticket.sudo(caller).write({"description": "Under the sink"})
+        # another team's ticket without a customer stays hidden, and another's
+        # ticket is not theirs to change (crm_callcenter lets them read the
+        # tickets of the customers their data scope shows, to help a caller)
         with self.assertRaises(AccessError):
-            self.queue.sudo(caller).read(["name"])
+            self.foreign.sudo(caller).read(["name"])
+        with self.assertRaises(AccessError):
+            self.queue.sudo(caller).write({"name": "Changed by the call center"})
 
     def test_configuration_is_for_managers(self):
         with self.assertRaises(AccessError):

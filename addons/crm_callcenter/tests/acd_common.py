@@ -109,4 +109,9 @@ class AcdCase(AcdFixtures, SavepointCase):
         super(AcdCase, cls).setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, lang="en_US",
                                        mail_notrack=True, tracking_disable=True))
+        # the demo database speaks Chinese: messages built without a user's context
+        # (background chunks, the IVR of a caller we do not know) follow the
+        # superuser's and the company's language, English in these tests
+        cls.env.user.lang = "en_US"
+        cls.env.user.company_id.partner_id.lang = "en_US"
         cls._create_acd_records()

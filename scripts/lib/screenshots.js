@@ -112,6 +112,34 @@ async function openMenu(page, xmlid) {
     await gotoMenu(page, "crm_core.sale_order_approval_menu");
     await page.screenshot({path: path.join(out, "quotes-to-approve-zh.png")});
 
+    page = await login(browser, "servicemanager", "zh_CN");
+    await gotoMenu(page, "crm_service.crm_service_ticket_menu");
+    await page.screenshot({path: path.join(out, "service-tickets-zh.png")});
+    await gotoMenu(page, "crm_service.crm_service_escalation_log_menu");
+    await page.screenshot({path: path.join(out, "escalation-log-zh.png")});
+    await gotoMenu(page, "crm_service.crm_service_satisfaction_report_menu");
+    await page.screenshot({path: path.join(out, "satisfaction-zh.png")});
+
+    // a portal user lands on /my, not in the web client
+    page = await (await browser.newContext({viewport: {width: 1366, height: 800}})).newPage();
+    await submitLogin(page, "wangfang");
+    await page.goto(base + "/my/tickets");
+    await page.waitForSelector(".o_portal_my_doc_table, table", {timeout: 30000});
+    await page.click("table a[href^='/my/tickets/']");
+    await page.waitForLoadState("networkidle");
+    await page.screenshot({path: path.join(out, "portal-ticket-zh.png"), fullPage: true});
+
+    page = await login(browser, "supervisor", "zh_CN");
+    await gotoMenu(page, "crm_callcenter.crm_callcenter_wallboard_menu");
+    await page.waitForTimeout(1500);
+    await page.screenshot({path: path.join(out, "wallboard-zh.png")});
+    await gotoMenu(page, "crm_callcenter.crm_callcenter_call_report_menu");
+    await page.screenshot({path: path.join(out, "call-statistics-zh.png")});
+
+    page = await login(browser, "marketing", "en_US");
+    await gotoMenu(page, "crm_core.crm_campaign_roi_report_menu");
+    await page.screenshot({path: path.join(out, "campaign-roi.png")});
+
     page = await login(browser, "admin", "en_US");
     await gotoMenu(page, "crm_core.crm_core_data_scope_menu");
     await page.addStyleTag({content: ".o_tooltip { display: none !important; }"});

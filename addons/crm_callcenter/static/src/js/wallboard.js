@@ -11,6 +11,7 @@ odoo.define('crm_callcenter.wallboard', function (require) {
  */
 var ControlPanelMixin = require('web.ControlPanelMixin');
 var core = require('web.core');
+var session = require('web.session');
 var Widget = require('web.Widget');
 var bus = require('bus.bus').bus;
 
@@ -77,6 +78,8 @@ var Wallboard = Widget.extend(ControlPanelMixin, {
             model: 'crm.callcenter.queue',
             method: 'get_wallboard_data',
             args: [],
+            // the user's language and time zone: status and queue names in Chinese
+            kwargs: {context: session.user_context},
         }, {shadow: true}).then(function (data) {
             self.data = data;
             self.loadedAt = Date.now();

@@ -101,7 +101,7 @@ class CallsFixtures(CrmTestMixin):
         the bus row ``since``)."""
         channel = json.dumps([self.env.cr.dbname, "res.partner",
                               user.partner_id.id], separators=(",", ":"))
-        rows = self.env["bus.bus"].sudo().search_read(
+        rows = self.env["bus.bus"].sudo().search_read(  # sudo: test reads as admin
             [("channel", "=", channel), ("id", ">", since)], ["message"],
             order="id")
         messages = [json.loads(row["message"]) for row in rows]

@@ -73,9 +73,10 @@ class TestDial(AcdCase):
         log = self.connection.sudo(self.user1).dial("136-5555-0101",
                                                     partner=self.vip)
         self.assertEqual(log.state, "recorded")
-        self.assertEqual(log.sudo().number, "+8613655550101")
+        self.assertEqual(log.sudo().number,  # sudo: the real number
+                         "+8613655550101")
         self.assertEqual(log.extension, "8101")
-        request = json.loads(log.sudo().request)
+        request = json.loads(log.sudo().request)  # sudo: test reads as admin
         self.assertEqual(request["extension"], "8101")
         self.assertEqual(request["number"], "+8613655550101")
         self.assertEqual(request["national"], "13655550101")
@@ -123,7 +124,8 @@ class TestDial(AcdCase):
         partner_log = self.env["crm.callcenter.dial.log"].browse(
             self.vip.sudo(self.user1).with_context(dial_field="mobile")
             .action_dial()["res_id"])
-        self.assertEqual(partner_log.sudo().number, "+8613655550101")
+        self.assertEqual(partner_log.sudo().number,  # sudo: the real number
+                         "+8613655550101")
         self.assertEqual(partner_log.call_id.partner_id, self.vip)
         lead_log = self.env["crm.callcenter.dial.log"].browse(
             self.lead.with_context(dial_field="mobile").sudo(self.user1)
@@ -141,7 +143,8 @@ class TestDial(AcdCase):
             dial_field="contact_phone").action_dial()["res_id"]
         log = self.env["crm.callcenter.dial.log"].browse(log_id)
         self.assertEqual(log.call_id.ticket_id, self.ticket)
-        self.assertEqual(log.sudo().number, "+8613655550203")
+        self.assertEqual(log.sudo().number,  # sudo: the real number
+                         "+8613655550203")
 
     def test_who_can_dial(self):
         nobody = self.new_user("acd_not_agent", ["base.group_user"])

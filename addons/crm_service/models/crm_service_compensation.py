@@ -94,7 +94,7 @@ class CrmServiceCompensation(models.Model):
         user = self.env.user
         for comp in self:
             # sudo: approvers named by a tier need not read approval lines
-            line = comp.sudo()._pending_line()
+            line = comp.sudo()._pending_line()  # sudo: approver check
             comp.can_decide = bool(line) and user in line._approvers()
 
     @api.onchange("ticket_id")
@@ -155,7 +155,7 @@ class CrmServiceCompensation(models.Model):
         quantity = vals.get("quantity", 1.0)
         if "amount" not in vals:
             # sudo: the standard amount is read for agents, who may not see it
-            vals["amount"] = policy.sudo().unit_amount * quantity
+            vals["amount"] = policy.sudo().unit_amount * quantity  # sudo: hidden amount
         company = ticket.company_id
         vals.update({
             "compensation_type": comp_type,
@@ -196,7 +196,7 @@ class CrmServiceCompensation(models.Model):
             raise ValidationError(_("The amount of a compensation cannot be "
                                     "negative."))
         # sudo: the maximum holds for agents too, who may not read amounts
-        maximum = policy.sudo().max_amount
+        maximum = policy.sudo().max_amount  # sudo: hidden maximum
         if float_compare(amount, maximum, precision_rounding=currency.rounding) > 0:
             raise ValidationError(_(
                 "The amount %(amount)s is above the maximum of %(max)s that policy "
@@ -225,7 +225,7 @@ class CrmServiceCompensation(models.Model):
                 auto["policy_id"] = policy.id
             quantity = vals.get("quantity", comp.quantity)
             # sudo: the amount follows the agent's units; agents may not read it
-            unit = policy.sudo().unit_amount
+            unit = policy.sudo().unit_amount  # sudo: hidden amount
             if "amount" in vals:
                 amount = vals["amount"]
             elif unit:
@@ -238,7 +238,7 @@ class CrmServiceCompensation(models.Model):
         for comp, auto in plans:
             if auto:
                 # sudo: the policy and amount follow what the agent chose
-                comp.sudo()._workflow_write(auto)
+                comp.sudo()._workflow_write(auto)  # sudo: agent's choice
         return True
 
     def _check_editable(self, vals):
@@ -286,7 +286,7 @@ class CrmServiceCompensation(models.Model):
         user = self.env.user
         # sudo: reads amounts agents may not see; approval lines, activities and
         # documents are written by this workflow only
-        for comp in self.sudo():
+        for comp in self.sudo():  # sudo: approval workflow
             amount = comp.amount
             if float_compare(amount, 0.0,
                              precision_rounding=comp.currency_id.rounding) <= 0:
@@ -345,7 +345,7 @@ class CrmServiceCompensation(models.Model):
         now = fields.Datetime.now()
         # sudo: a tier's approvers decide whatever their access to compensations;
         # who they are is checked here, line by line
-        for comp in self.sudo():
+        for comp in self.sudo():  # sudo: approval workflow
             line = comp._pending_line()
             if comp.state != "to_approve" or not line:
                 raise UserError(_("Compensation %s is not waiting for approval.")

@@ -51,7 +51,7 @@ class CrmServiceCoupon(models.Model):
                 "".join(secrets.choice(CODE_ALPHABET) for _i in range(4))
                 for _part in range(2))
             # sudo: the code must be unique among every customer's coupons
-            if not self.sudo().search_count([("code", "=", code)]):
+            if not self.sudo().search_count([("code", "=", code)]):  # sudo: unique code
                 return code
         raise UserError(_("No free coupon code was found; try again."))
 

@@ -217,7 +217,7 @@ class CrmServiceVisit(models.Model):
         """A ticket sent to return visit by hand, without a visit for its
         resolution, gets one for the current user."""
         # sudo: any visit of the resolution counts, whoever may see it
-        existing = self.sudo().search_read(
+        existing = self.sudo().search_read(  # sudo: all visits
             [("ticket_id", "in", tickets.ids)],
             ["ticket_id", "resolution_number"])
         covered = {(row["ticket_id"][0], row["resolution_number"])
@@ -286,7 +286,7 @@ class CrmServiceVisit(models.Model):
         self._visit_activities().unlink()
         for visit in self:
             # sudo: the visitor notes it on the ticket, in the visitor's name
-            visit.ticket_id.sudo().message_post(
+            visit.ticket_id.sudo().message_post(  # sudo: visitor's note
                 body=_("%s was cancelled; close the ticket by hand.")
                 % visit.display_name, author_id=self.env.user.partner_id.id)
         return True
@@ -294,7 +294,7 @@ class CrmServiceVisit(models.Model):
     def _visit_activities(self):
         activity_type = self.env.ref("crm_service.mail_activity_return_visit")
         # sudo: the visit's activities go with it, whoever they were given to
-        return self.env["mail.activity"].sudo().search([
+        return self.env["mail.activity"].sudo().search([  # sudo: visit's activities
             ("res_model", "=", self._name), ("res_id", "in", self.ids),
             ("activity_type_id", "=", activity_type.id)])
 
@@ -304,7 +304,7 @@ class CrmServiceVisit(models.Model):
         for visit in self:
             # sudo: the customer's answer decides the ticket, even when the policy
             # named a visitor outside the ticket's team
-            ticket = visit.ticket_id.sudo()
+            ticket = visit.ticket_id.sudo()  # sudo: visit's ticket
             ticket.write({"satisfaction": visit.satisfaction})
             score = labels[visit.satisfaction]
             if ticket.state not in ("resolved", "visit"):

@@ -32,7 +32,7 @@ class SaleOrder(models.Model):
                 % self.name)
         # sudo: a code is looked up among every customer's coupons, to say why one
         # of another customer cannot be used (nothing else of it is shown)
-        coupon = self.env["crm.service.coupon"].sudo().search(
+        coupon = self.env["crm.service.coupon"].sudo().search(  # sudo: coupon lookup
             [("code", "=", code)], limit=1)
         if not coupon:
             raise UserError(_("No coupon has the code %s.") % code)

@@ -12,7 +12,7 @@ class SaleOrderLine(models.Model):
     @api.multi
     def unlink(self):
         # sudo: salespeople read coupons; removing the line gives theirs back
-        coupons = self.sudo().mapped("crm_coupon_id")
+        coupons = self.sudo().mapped("crm_coupon_id")  # sudo: coupon return
         res = super(SaleOrderLine, self).unlink()
         coupons._release(_("The order line the coupon was used on was removed."))
         return res

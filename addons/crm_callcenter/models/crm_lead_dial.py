@@ -4,6 +4,7 @@ from odoo import models
 class CrmLead(models.Model):
     """Click-to-dial on leads and opportunities."""
 
+    # an extension, not a new model: Odoo 11 needs _name to add a mixin
     _name = "crm.lead"
     _inherit = ["crm.lead", "crm.callcenter.dial.mixin"]
 

@@ -175,7 +175,7 @@ class TestCallMatching(CallsCase):
     def test_matching_reads_indexes_only(self):
         """The lookup compares the indexed E.164 columns (no LIKE over every
         phone): its plan uses their indexes."""
-        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")  # sql-safe: constant
         self.env.cr.execute("""
             EXPLAIN SELECT id FROM res_partner
              WHERE active AND (phone_sanitized = ANY(%(p)s)

@@ -5,7 +5,7 @@ import threading
 from collections import OrderedDict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, registry
 from odoo.exceptions import UserError
 
 from ..lib import sms_sign
@@ -206,10 +206,38 @@ class CrmSmsMessage(models.Model):
     @api.model
     def _send_due(self, chunk_size, auto_commit=False):
         """Claim up to ``chunk_size`` due messages (rows another worker holds are
-        skipped), mark them sending, and (with ``auto_commit``) commit before
-        talking to the gateway: a message is never sent twice, even if what
+        skipped), mark them sending, and (with ``auto_commit``) commit that claim
+        in a transaction of its own before talking to the gateway, and each
+        batch's result likewise: a message is never sent twice, even if what
         follows fails. Messages with the same gateway and text go in one request
         per batch. Returns how many were claimed."""
+        run = self._in_own_transaction if auto_commit else self._run_here
+        claimed, groups = run("_claim_due", chunk_size)
+        Gateway = self.env["crm.sms.gateway"].with_context(active_test=False)
+        for (gateway_id, template, params, body), messages in groups.items():
+            gateway = Gateway.browse(gateway_id)
+            for batch in sms_sign.chunks(messages, gateway.batch_size or 100):
+                message_id, error, request = gateway._send_batch(
+                    [number for _id, number in batch], template,
+                    json.loads(params), body)
+                run("_record_result", [msg_id for msg_id, _n in batch], message_id,
+                    error, request)
+        return claimed
+
+    def _run_here(self, method, *args):
+        return getattr(self, method)(*args)
+
+    def _in_own_transaction(self, method, *args):
+        """Run ``method`` in a transaction of its own, committed when it returns
+        (the cron's cursor commits nothing midway)."""
+        with api.Environment.manage(), registry(self.env.cr.dbname).cursor() as cr:
+            env = api.Environment(cr, self.env.uid, self.env.context)
+            return getattr(env[self._name], method)(*args)
+
+    @api.model
+    def _claim_due(self, chunk_size):
+        """Mark up to ``chunk_size`` due messages sending; (how many, their
+        numbers grouped by gateway and text)."""
         cr = self.env.cr
         cr.execute("""
             WITH due AS (
@@ -227,7 +255,7 @@ class CrmSmsMessage(models.Model):
                    (fields.Datetime.now(), chunk_size))
         ids = [row[0] for row in cr.fetchall()]
         if not ids:
-            return 0
+            return 0, {}
         cr.execute("""
             SELECT id, gateway_id, number, template_code, template_params, body
               FROM crm_sms_message WHERE id = ANY(%s) ORDER BY {order}
@@ -237,20 +265,7 @@ class CrmSmsMessage(models.Model):
         for msg_id, gateway_id, number, template, params, body in cr.fetchall():
             key = (gateway_id, template or "", params or "{}", body or "")
             groups.setdefault(key, []).append((msg_id, number))
-        if auto_commit:
-            cr.commit()  # pylint: disable=invalid-commit
-        Gateway = self.env["crm.sms.gateway"].with_context(active_test=False)
-        for (gateway_id, template, params, body), messages in groups.items():
-            gateway = Gateway.browse(gateway_id)
-            for batch in sms_sign.chunks(messages, gateway.batch_size or 100):
-                message_id, error, request = gateway._send_batch(
-                    [number for _id, number in batch], template,
-                    json.loads(params), body)
-                self._record_result([msg_id for msg_id, _n in batch], message_id,
-                                    error, request)
-                if auto_commit:
-                    cr.commit()  # pylint: disable=invalid-commit
-        return len(ids)
+        return len(ids), groups
 
     @api.model
     def _record_result(self, ids, message_id, error, request):

@@ -153,6 +153,8 @@ class CrmCallcenterCallList(models.Model):
         return sql.SQL(from_clause), where, params
 
     def _insert_entries(self):
+        """Entries in customer order, so that of two customers sharing a number
+        the older one keeps it (whatever order the rows lie in on disk)."""
         from_clause, where_clause, params = self._source_query()
         now = fields.Datetime.now()
         query = sql.SQL("""
@@ -168,6 +170,7 @@ class CrmCallcenterCallList(models.Model):
                AND NOT EXISTS (SELECT 1 FROM crm_callcenter_call_list_entry e
                                 WHERE e.list_id = %s
                                   AND e.partner_id = "res_partner".id)
+             ORDER BY "res_partner".id
         """).format(from_clause=from_clause, where_clause=where_clause)
         self.env.cr.execute(query, [self.id, self.env.uid, self.env.uid, now, now]
                             + params + [self.id])

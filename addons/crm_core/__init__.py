@@ -1,5 +1,8 @@
 from . import controllers
+from . import rpc
 from . import models
 from . import report
 from . import wizards
 from .hooks import post_init_hook, uninstall_hook
+
+rpc.install()

@@ -1,3 +1,4 @@
+from . import base_guard
 from . import crm_data_scope
 from . import crm_dictionary
 from . import crm_dictionary_item

@@ -9,3 +9,5 @@ from . import test_lib_assignment
 from . import test_consent
 from . import test_lib_sms_sign
 from . import test_lib_care_calendar
+from . import test_lib_field_paths
+from . import test_client_guard

@@ -4,6 +4,7 @@ import contextlib
 import os
 
 from babel.messages import pofile
+from odoo import api as odoo_api
 from odoo.modules.module import get_module_path
 from odoo.tools.translate import trans_generate
 
@@ -40,6 +41,13 @@ class CrmTestMixin(object):
         }
         values.update(vals)
         return cls.env["res.users"].with_context(no_reset_password=True).create(values)
+
+    def rpc(self, user, model, method, *args, **kwargs):
+        """Call ``method`` on ``model`` as ``user`` the way a client's RPC is
+        dispatched (``odoo.api.call_kw``, which the web client, XML-RPC and JSON-RPC
+        all go through): records first, as a list of ids, for methods on records."""
+        return odoo_api.call_kw(self.env[model].sudo(user), method, list(args),
+                                kwargs)
 
     def env_as(self, user):
         """The test environment, acting as ``user`` (record rules apply)."""

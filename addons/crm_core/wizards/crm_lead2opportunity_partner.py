@@ -7,6 +7,7 @@ class Lead2OpportunityPartner(models.TransientModel):
     crm.lead._crm_prepare_conversion for the rules."""
 
     _inherit = "crm.lead2opportunity.partner"
+    _crm_active_model = "crm.lead"  # the context's active ids are of this model
 
     @api.model
     def default_get(self, fields):

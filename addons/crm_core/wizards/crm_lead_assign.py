@@ -8,6 +8,7 @@ class CrmLeadAssign(models.TransientModel):
 
     _name = "crm.lead.assign"
     _description = "Assign Leads by Rules"
+    _crm_active_model = "crm.lead"  # the context's active ids are of this model
 
     lead_ids = fields.Many2many(
         "crm.lead", "crm_lead_assign_lead_rel", "wizard_id", "lead_id",

@@ -8,6 +8,7 @@ class CrmLeadLost(models.TransientModel):
     Odoo's own lost reason is then the one the dictionary value names."""
 
     _inherit = "crm.lead.lost"
+    _crm_active_model = "crm.lead"  # the context's active ids are of this model
 
     reason_id = fields.Many2one(
         "crm.dictionary.item", "Loss Reason",

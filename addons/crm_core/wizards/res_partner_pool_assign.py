@@ -8,6 +8,7 @@ class ResPartnerPoolAssign(models.TransientModel):
 
     _name = "res.partner.pool.assign"
     _description = "Assign Customers"
+    _crm_active_model = "res.partner"  # the context's active ids are of this model
 
     user_id = fields.Many2one(
         "res.users", "New Owner", required=True,

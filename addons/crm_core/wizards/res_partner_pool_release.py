@@ -7,6 +7,7 @@ class ResPartnerPoolRelease(models.TransientModel):
 
     _name = "res.partner.pool.release"
     _description = "Release Customers to the Pool"
+    _crm_active_model = "res.partner"  # the context's active ids are of this model
 
     reason_id = fields.Many2one(
         "crm.dictionary.item", required=True,

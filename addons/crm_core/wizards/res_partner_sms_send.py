@@ -12,6 +12,7 @@ class ResPartnerSmsSend(models.TransientModel):
 
     _name = "res.partner.sms.send"
     _description = "Send SMS"
+    _crm_active_model = "res.partner"  # the context's active ids are of this model
 
     partner_ids = fields.Many2many(
         "res.partner", "res_partner_sms_send_partner_rel", "wizard_id", "partner_id",

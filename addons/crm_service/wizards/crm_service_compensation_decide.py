@@ -6,6 +6,7 @@ class CrmServiceCompensationDecide(models.TransientModel):
 
     _name = "crm.service.compensation.decide"
     _description = "Compensation Decision"
+    _crm_active_model = "crm.service.compensation"  # the context's active ids are of this model
 
     decision = fields.Selection([("approve", "Approve"), ("refuse", "Refuse")],
                                 required=True, default="approve")

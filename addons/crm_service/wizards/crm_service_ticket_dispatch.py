@@ -6,6 +6,7 @@ class CrmServiceTicketDispatch(models.TransientModel):
 
     _name = "crm.service.ticket.dispatch"
     _description = "Dispatch Tickets"
+    _crm_active_model = "crm.service.ticket"  # the context's active ids are of this model
 
     ticket_ids = fields.Many2many("crm.service.ticket", string="Tickets")
     team_id = fields.Many2one("crm.service.team")

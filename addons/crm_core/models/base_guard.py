@@ -1,0 +1,457 @@
+"""What a user may send and read, held in one place for every model (issue 13).
+
+Odoo 11 leaves four doors open that our data scopes and field groups rely on being
+shut; this extension of ``base`` shuts them by class, not by case:
+
+1. **Fields with ``groups=``** are refused to other users through every public
+   method that reads or compares them, not only ``read``: search domains (an oracle
+   even when no value comes back), ``order``, ``read_group`` measures, groupings and
+   orderings, ``read_progress_bar``, ``export_data`` columns, ``name_search``
+   domains and the sub-fields of an ``onchange``. It applies to the fields our
+   addons define, on any model.
+2. **Workflow-owned fields** (state, approvals, owner and pool, SLA and audit dates,
+   durations, amounts, "done by"), declared once per model in
+   ``_crm_guarded_fields = {field: groups}``: ``""`` means only the model's own
+   methods set the field; otherwise the comma-separated groups that may set it
+   directly (managers). A client's ``create``, ``write``, ``copy``, ``toggle_active``
+   and nested one2many/many2many commands that would set one are refused, naming the
+   fields, with nothing written; a value equal to the field's default (on create) or
+   to the current value (on write) is not a change and passes, so that forms which
+   send every field still save. ``default_<field>`` keys in the context never set a
+   guarded field. ``load`` (the import of Odoo's web client) refuses the columns too.
+   Our own methods are trusted: the check is on what a client sends (see
+   ``crm_core/rpc.py``, which calls :meth:`_crm_rpc_guard` for every RPC).
+3. **Records one may not read** are refused to every public method called on them
+   over RPC, and as the context's active records of a wizard, so that no button,
+   dialog or side door (name_get, "why can I see this?") works on them. Values a
+   client links to (many2one, many2many ids, in create, write and onchange) must be
+   readable too: a follow-up cannot be moved onto another rep's customer, and an
+   onchange cannot be used to read a hidden customer's name or e-mail.
+4. **Record rules after the write**: Odoo 11 checks them only before; a client's
+   ``write`` that leaves a record outside the user's write rules is refused and
+   rolled back.
+
+``admin`` (the superuser) bypasses all of it, as it bypasses every rule.
+"""
+import logging
+
+from odoo import SUPERUSER_ID, _, api, models
+from odoo.exceptions import AccessError, UserError
+
+from ..lib import field_paths
+
+_logger = logging.getLogger(__name__)
+
+OUR_ADDONS = frozenset(("crm_core", "crm_service", "crm_callcenter", "crm_analytics"))
+# A marker no client can send (RPC contexts are plain JSON/XML data): code that must
+# create records with a guarded field taken from the context runs under it.
+_WORKFLOW = object()
+WORKFLOW_KEY = "crm_workflow"
+# Public methods that do their own checks, or that ask about records without reading
+# them; every other public method called over RPC on records needs read access.
+UNCHECKED_METHODS = frozenset((
+    "read", "exists", "check_access_rights", "check_access_rule",
+    "check_field_access_rights",
+))
+WRITE_COMMANDS = (0, 1)
+LINK_COMMANDS = (4, 6)
+
+
+class Base(models.AbstractModel):
+    _inherit = "base"
+
+    # {field name: "" (only the workflow) or "group xml ids" that may set it}
+    _crm_guarded_fields = {}
+    # a wizard that acts on context active ids of this model declares it here
+    _crm_active_model = None
+
+    # --- what is ours -----------------------------------------------------------------
+
+    @api.model
+    def _crm_touched(self):
+        """True when one of our addons defines or extends this model."""
+        cls = type(self)
+        touched = cls.__dict__.get("_crm_touched_flag")
+        if touched is None:
+            touched = False
+            for klass in cls.__mro__[1:]:
+                if klass.__dict__.get("_module") not in OUR_ADDONS:
+                    continue
+                own = klass.__dict__.get("_name")
+                inherit = klass.__dict__.get("_inherit") or ()
+                if isinstance(inherit, str):
+                    inherit = (inherit,)
+                if own == self._name or (own in (None, self._name)
+                                         and self._name in inherit):
+                    touched = True
+                    break
+            cls._crm_touched_flag = touched
+        return touched
+
+    @api.model
+    def _crm_guarded(self):
+        """{field: groups} of this model, from every class that declares some."""
+        cls = type(self)
+        guarded = cls.__dict__.get("_crm_guarded_cache")
+        if guarded is None:
+            guarded = {}
+            for klass in reversed(cls.__mro__):
+                guarded.update(klass.__dict__.get("_crm_guarded_fields") or {})
+            guarded = {name: groups for name, groups in guarded.items()
+                       if name in self._fields}
+            cls._crm_guarded_cache = guarded
+        return guarded
+
+    def _crm_workflow(self):
+        """These records, allowed to take guarded fields from the context."""
+        return self.with_context(**{WORKFLOW_KEY: _WORKFLOW})
+
+    def _crm_is_workflow(self):
+        return self.env.context.get(WORKFLOW_KEY) is _WORKFLOW
+
+    def _crm_is_su(self):
+        return self.env.uid == SUPERUSER_ID
+
+    @api.model
+    def _crm_may_set(self, name):
+        """May the current user set the guarded field ``name`` directly?"""
+        if self._crm_is_su() or self._crm_is_workflow():
+            return True
+        groups = self._crm_guarded().get(name)
+        if groups is None:
+            return True
+        return bool(groups) and self.user_has_groups(groups)
+
+    @api.model
+    def _crm_guard_allows(self, name, value, records):
+        """Extension point: True when a model accepts ``value`` for its guarded
+        field ``name`` from a user who may not set it in general (``records``: the
+        records written, empty on create)."""
+        return False
+
+    # --- 1. fields with groups=
+
+    @api.model
+    def _crm_check_paths(self, paths):
+        """Refuse a request naming a field (or a field on the way to one) that our
+        addons restrict to groups the user is not in."""
+        if self._crm_is_su():
+            return
+        for path in paths:
+            model = self
+            for name in path.split("."):
+                field = model._fields.get(name)
+                if field is None:
+                    break
+                if field.groups and field._module in OUR_ADDONS \
+                        and not model.user_has_groups(field.groups):
+                    raise AccessError(_(
+                        "You may not read or search the field %(field)s of "
+                        "%(model)s.") % {
+                            "field": field.get_description(model.env)["string"],
+                            "model": model._description})
+                if not field.relational:
+                    break
+                model = model.env[field.comodel_name]
+
+    @api.model
+    def search(self, args, offset=0, limit=None, order=None, count=False):
+        self._crm_check_paths(field_paths.domain_paths(args)
+                              + field_paths.order_names(order))
+        return super(Base, self).search(args, offset=offset, limit=limit,
+                                        order=order, count=count)
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        self._crm_check_paths(field_paths.domain_paths(args))
+        return super(Base, self).name_search(name=name, args=args, operator=operator,
+                                             limit=limit)
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None,
+                   orderby=False, lazy=True):
+        self._crm_check_paths(
+            field_paths.domain_paths(domain) + field_paths.aggregate_names(fields)
+            + field_paths.groupby_names(groupby) + field_paths.order_names(orderby))
+        return super(Base, self).read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby,
+            lazy=lazy)
+
+    @api.model
+    def read_progress_bar(self, domain, group_by, progress_bar):
+        field = progress_bar.get("field") if isinstance(progress_bar, dict) else None
+        summed = progress_bar.get("sum_field") if isinstance(progress_bar, dict) \
+            else None
+        self._crm_check_paths(
+            field_paths.domain_paths(domain) + field_paths.groupby_names(group_by)
+            + [name for name in (field, summed) if isinstance(name, str)])
+        return super(Base, self).read_progress_bar(domain, group_by, progress_bar)
+
+    @api.multi
+    def export_data(self, fields_to_export, raw_data=False):
+        self._crm_check_paths(field_paths.export_paths(fields_to_export))
+        return super(Base, self).export_data(fields_to_export, raw_data=raw_data)
+
+    @api.multi
+    def onchange(self, values, field_name, field_onchange):
+        if not self._crm_is_su():
+            if isinstance(field_onchange, dict):
+                self._crm_check_paths(list(field_onchange))
+            if isinstance(values, dict) and self._crm_touched():
+                self._crm_check_links(values, self.exists(), nested_vals=False)
+        return super(Base, self).onchange(values, field_name, field_onchange)
+
+    # --- 2. workflow-owned fields and 3. links, on what a client sends
+
+    @api.model
+    def _crm_check_client_vals(self, vals, records=None, written=None):
+        """Refuse ``vals`` from a client for ``records`` (empty: a new record) when
+        they set a guarded field the user may not set, or link to records the user
+        cannot read; nested one2many/many2many commands are checked on their own
+        model. ``written`` collects the records a nested command updates, for the
+        rule check after the write."""
+        if not isinstance(vals, dict) or self._crm_is_su():
+            return
+        records = records if records is not None else self.browse()
+        if not self._crm_touched():
+            return
+        guarded = self._crm_guarded()
+        refused = []
+        defaults = {}
+        if not records:
+            names = [name for name in vals if name in guarded
+                     and not self._crm_may_set(name)]
+            if names:
+                defaults = self._crm_trusted_defaults(names)
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None:
+                continue
+            if name in guarded and not self._crm_may_set(name) \
+                    and not self._crm_unchanged(field, value, records, defaults) \
+                    and not self._crm_guard_allows(name, value, records):
+                refused.append(field.get_description(self.env)["string"])
+        if refused:
+            raise AccessError(_(
+                "%(fields)s of %(model)s change only through its buttons and "
+                "workflow, or by a manager; nothing was saved.") % {
+                    "fields": ", ".join(sorted(refused)),
+                    "model": self._description})
+        self._crm_check_links(vals, records, written)
+
+    @api.model
+    def _crm_trusted_defaults(self, names):
+        """The defaults of ``names`` that no client chose: without the context's
+        ``default_*`` keys."""
+        context = {key: value for key, value in self.env.context.items()
+                   if not key.startswith("default_")}
+        return self.with_context(context).default_get(names)
+
+    @api.model
+    def _crm_unchanged(self, field, value, records, defaults):
+        """Is ``value`` what the field holds already (every record of ``records``),
+        or its default on a new record?"""
+        if field.type in ("one2many", "many2many"):
+            return not value
+        if not records:
+            current = defaults.get(field.name)
+            return self._crm_same(field, current, value)
+        return all(self._crm_same(field, record[field.name], value)
+                   for record in records)
+
+    @api.model
+    def _crm_same(self, field, current, value):
+        if field.type == "many2one":
+            current = current.id if isinstance(current, models.BaseModel) else current
+            if isinstance(value, (list, tuple)) and value:
+                value = value[0]
+        if not current and not value:
+            return True
+        if field.type in ("float", "monetary") and current is not None \
+                and isinstance(value, (int, float)):
+            return abs(float(current) - float(value)) < 1e-9
+        return current == value
+
+    @api.model
+    def _crm_check_links(self, vals, records, written=None, nested_vals=True):
+        """Every record ``vals`` links to is readable by the user, unless the field
+        already holds it. Nested create/update commands are checked on their model:
+        as values a client sends (``nested_vals``), or for their links only (an
+        onchange, which writes nothing)."""
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None or not field.relational or not value:
+                continue
+            comodel = self.env[field.comodel_name]
+            if field.type == "many2one":
+                target = value[0] if isinstance(value, (list, tuple)) and value \
+                    else value
+                if not isinstance(target, int) or isinstance(target, bool):
+                    continue
+                if records and all(record[name].id == target for record in records):
+                    continue
+                self._crm_check_readable_link(field, comodel.browse(target))
+                continue
+            if not isinstance(value, (list, tuple)):
+                continue
+            for command in value:
+                if not isinstance(command, (list, tuple)) or not command:
+                    continue
+                code = command[0]
+                if code == 0 and len(command) > 2:
+                    if nested_vals:
+                        comodel._crm_check_client_vals(command[2], written=written)
+                    elif isinstance(command[2], dict):
+                        comodel._crm_check_links(command[2], comodel.browse(),
+                                                 nested_vals=False)
+                elif code == 1 and len(command) > 2 \
+                        and isinstance(command[1], int):
+                    target = comodel.browse(command[1])
+                    self._crm_check_readable_link(field, target)
+                    if nested_vals:
+                        comodel._crm_check_client_vals(command[2], target, written)
+                    elif isinstance(command[2], dict):
+                        comodel._crm_check_links(command[2], target.exists(),
+                                                 nested_vals=False)
+                    if written is not None:
+                        written.append(target)
+                elif code == 4 and len(command) > 1 and isinstance(command[1], int):
+                    self._crm_check_readable_link(field, comodel.browse(command[1]))
+                elif code == 6 and len(command) > 2 \
+                        and isinstance(command[2], (list, tuple)):
+                    ids = [i for i in command[2]
+                           if isinstance(i, int) and not isinstance(i, bool)]
+                    current = set()
+                    for record in records:
+                        current |= set(record[name].ids)
+                    new = [i for i in ids if i not in current]
+                    if new:
+                        self._crm_check_readable_link(field, comodel.browse(new))
+
+    @api.model
+    def _crm_check_readable_link(self, field, targets):
+        targets = targets.exists()
+        if not targets:
+            return
+        try:
+            targets.check_access_rights("read")
+            targets.check_access_rule("read")
+        except AccessError:
+            raise AccessError(_(
+                "%(field)s of %(model)s: you cannot link a record you may not see; "
+                "nothing was saved.") % {
+                    "field": field.get_description(self.env)["string"],
+                    "model": self._description})
+
+    @api.model
+    def create(self, vals):
+        if self._crm_touched() and not self._crm_is_su() \
+                and not self._crm_is_workflow():
+            guarded = self._crm_guarded()
+            dropped = [key for key in self.env.context
+                       if key.startswith("default_") and key[8:] in guarded
+                       and not self._crm_may_set(key[8:])]
+            if dropped:
+                context = {key: value for key, value in self.env.context.items()
+                           if key not in dropped}
+                self = self.with_context(context)
+        return super(Base, self).create(vals)
+
+    @api.model
+    def load(self, fields, data):
+        if self._crm_touched() and not self._crm_is_su() \
+                and isinstance(fields, (list, tuple)):
+            names = {str(spec).split("/")[0].split(".")[0] for spec in fields}
+            self._crm_check_paths([name for name in names if name])
+            refused = [self._fields[name].get_description(self.env)["string"]
+                       for name in names
+                       if name in self._crm_guarded() and not self._crm_may_set(name)]
+            if refused:
+                raise AccessError(_(
+                    "%(fields)s of %(model)s cannot be imported: they change only "
+                    "through the workflow or by a manager.") % {
+                        "fields": ", ".join(sorted(refused)),
+                        "model": self._description})
+        return super(Base, self).load(fields, data)
+
+    # --- the RPC boundary (called by crm_core/rpc.py)
+
+    @api.multi
+    def _crm_rpc_guard(self, name, args, kwargs):
+        """Before a client's call of ``name``; returns what ``_crm_rpc_after``
+        needs (or None)."""
+        if self._crm_is_su():
+            return None
+        if self._transient:
+            self._crm_check_context_records()
+        if self._ids and name not in UNCHECKED_METHODS:
+            self._crm_check_readable()
+        if name == "name_search":
+            # res.partner and others answer name_search without calling super
+            self._crm_check_paths(field_paths.domain_paths(
+                _argument(args, kwargs, 1, "args")))
+        elif name == "create":
+            self._crm_check_client_vals(_argument(args, kwargs, 0, "vals"))
+        elif name == "write":
+            written = []
+            self._crm_check_client_vals(_argument(args, kwargs, 0, "vals"), self,
+                                        written)
+            return written
+        elif name == "copy":
+            default = _argument(args, kwargs, 0, "default")
+            if default:
+                self._crm_check_client_vals(default)
+        elif name == "toggle_active" and self._ids and "active" in self._fields:
+            for record in self:
+                self._crm_check_client_vals({"active": not record.active}, record)
+        return None
+
+    @api.multi
+    def _crm_rpc_after(self, name, written):
+        """After a client's ``write``: the records are still within the user's write
+        rules (Odoo 11 checks them only before)."""
+        if name != "write" or self._crm_is_su() or not self._crm_touched():
+            return
+        for records in [self] + list(written or ()):
+            records = records.exists()
+            if records:
+                records.check_access_rule("write")
+
+    def _crm_check_readable(self):
+        if not self._ids:
+            return
+        try:
+            self.check_access_rights("read")
+            self.check_access_rule("read")
+        except AccessError:
+            raise AccessError(_(
+                "You may not see this %s record, so you cannot act on it.")
+                % self._description)
+
+    @api.model
+    def _crm_check_context_records(self):
+        """A wizard's context records (active_id/active_ids) must be readable; a
+        wizard that declares ``_crm_active_model`` takes them from that model
+        whatever ``active_model`` says."""
+        context = self.env.context
+        ids = context.get("active_ids")
+        if not ids and context.get("active_id"):
+            ids = [context["active_id"]]
+        if not ids:
+            return
+        model = self._crm_active_model or context.get("active_model")
+        if not isinstance(ids, (list, tuple)) or not all(
+                isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            raise UserError(_("The records to act on must be given by their ids."))
+        if not isinstance(model, str) or model not in self.env:
+            if self._crm_touched():
+                raise UserError(_("The records to act on are of an unknown kind."))
+            return
+        self.env[model].browse(ids).exists()._crm_check_readable()
+
+
+def _argument(args, kwargs, position, name):
+    """The argument of a method call given by position or by name."""
+    if len(args) > position:
+        return args[position]
+    return kwargs.get(name)

@@ -49,7 +49,8 @@ def _split(method, args, kwargs):
 
 def _with_call_context(method, model, args, kwargs):
     context, _args, _kwargs = api.split_context(method, list(args), dict(kwargs))
-    return model.with_context(context or {})
+    # the call's context replaces the model's, as in Odoo's own dispatch
+    return model.with_env(model.env(context=context or {}))
 
 
 def install():

@@ -245,7 +245,8 @@ class Base(models.AbstractModel):
         ``default_*`` keys."""
         context = {key: value for key, value in self.env.context.items()
                    if not key.startswith("default_")}
-        return self.with_context(context).default_get(names)
+        # a context without those keys (with_context(**) would keep them)
+        return self.with_env(self.env(context=context)).default_get(names)
 
     @api.model
     def _crm_unchanged(self, field, value, records, defaults):
@@ -354,7 +355,7 @@ class Base(models.AbstractModel):
             if dropped:
                 context = {key: value for key, value in self.env.context.items()
                            if key not in dropped}
-                self = self.with_context(context)
+                self = self.with_env(self.env(context=context))
         return super(Base, self).create(vals)
 
     @api.model

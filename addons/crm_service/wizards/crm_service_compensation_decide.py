@@ -6,7 +6,8 @@ class CrmServiceCompensationDecide(models.TransientModel):
 
     _name = "crm.service.compensation.decide"
     _description = "Compensation Decision"
-    _crm_active_model = "crm.service.compensation"  # the context's active ids are of this model
+    # the context's active ids are of this model
+    _crm_active_model = "crm.service.compensation"
 
     decision = fields.Selection([("approve", "Approve"), ("refuse", "Refuse")],
                                 required=True, default="approve")

@@ -6,7 +6,8 @@ class CrmServiceTicketDispatch(models.TransientModel):
 
     _name = "crm.service.ticket.dispatch"
     _description = "Dispatch Tickets"
-    _crm_active_model = "crm.service.ticket"  # the context's active ids are of this model
+    # the context's active ids are of this model
+    _crm_active_model = "crm.service.ticket"
 
     ticket_ids = fields.Many2many("crm.service.ticket", string="Tickets")
     team_id = fields.Many2one("crm.service.team")

@@ -6,7 +6,8 @@ class CrmServiceTicketReason(models.TransientModel):
 
     _name = "crm.service.ticket.reason"
     _description = "Ticket Reason"
-    _crm_active_model = "crm.service.ticket"  # the context's active ids are of this model
+    # the context's active ids are of this model
+    _crm_active_model = "crm.service.ticket"
 
     action = fields.Selection(
         [("cancel", "Cancel"), ("reopen", "Reopen"), ("refuse", "Refuse the Dispatch")],

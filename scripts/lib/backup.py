@@ -233,6 +233,8 @@ def backup(args):
     if os.path.exists(target):
         raise Failure("%s already exists: choose another file name (a backup is never "
                       "overwritten)" % target)
+    # The archive holds every customer's data: readable by its owner only.
+    os.umask(0o077)
     if not os.path.isdir(os.path.dirname(target)):
         if args:
             raise Failure("folder %s does not exist" % os.path.dirname(target))

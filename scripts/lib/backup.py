@@ -145,14 +145,6 @@ class Hasher(object):
         return len(data)
 
 
-def sha256_file(path):
-    sha = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(CHUNK), b""):
-            sha.update(block)
-    return sha.hexdigest()
-
-
 # --- what we check: our tables, their counts and checksums -------------------------
 
 def our_tables(cr, addons):
@@ -172,7 +164,8 @@ def our_tables(cr, addons):
     cr.execute("""
         SELECT table_name FROM information_schema.tables
          WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-           AND (table_name = ANY(%s) OR table_name LIKE 'crm\\_%%')""", (sorted(names),))
+           AND (table_name = ANY(%s) OR table_name LIKE 'crm\\_%%')""",
+               (sorted(names),))
     return sorted(name for (name,) in cr.fetchall())
 
 
@@ -266,11 +259,14 @@ def backup(args):
            sum(t["rows"] for t in tables.values()),
            sum(1 for m in manifest["members"] if m.startswith(FILESTORE)),
            manifest["odoo_version"],
-           ", ".join("%s %s" % (k, v["version"] if v["state"] == "installed"
-                                 else v["state"])
+           ", ".join("%s %s" % (k, _addon_version(v))
                      for k, v in manifest["addons"].items())))
     say("Restore it with:  ./scripts/restore %s [--db NAME] [--force]" % target)
     print(target)
+
+
+def _addon_version(facts):
+    return facts["version"] if facts["state"] == "installed" else facts["state"]
 
 
 def _backup_into(conn, cr, db, addons, filestore, dump, partial, stamp):
@@ -487,7 +483,10 @@ def parse_restore_args(args):
         if arg == "--force":
             force = True
         elif arg == "--db" or arg.startswith("--db="):
-            value = arg[5:] if arg.startswith("--db=") else (args.pop(0) if args else "")
+            if arg.startswith("--db="):
+                value = arg[5:]
+            else:
+                value = args.pop(0) if args else ""
             if not value:
                 raise Failure("--db needs a database name\n" + usage)
             db = value
@@ -621,6 +620,10 @@ def verify_database(dbname, manifest, store):
             "attachments": attachments - len(missing), "missing": len(missing)}
 
 
+def rename_db(old, new):
+    admin("ALTER DATABASE %s RENAME TO %s" % (quote_ident(old), quote_ident(new)))
+
+
 def put_in_place(db, tmp_db, old_db, exists, staged_store, final_store, replaced):
     """Swap the restored database and filestore in; on a failure, put back what was
     there."""
@@ -628,24 +631,21 @@ def put_in_place(db, tmp_db, old_db, exists, staged_store, final_store, replaced
     try:
         if exists:
             refuse_if_in_use(db)
-            admin("ALTER DATABASE %s RENAME TO %s" % (quote_ident(db),
-                                                       quote_ident(old_db)))
+            rename_db(db, old_db)
             done.append("db")
         if os.path.exists(final_store):
             os.rename(final_store, replaced)
             done.append("store")
-        admin("ALTER DATABASE %s RENAME TO %s" % (quote_ident(tmp_db), quote_ident(db)))
+        rename_db(tmp_db, db)
         done.append("new")
         os.rename(staged_store, final_store)
     except Exception:
         if "new" in done:
-            admin("ALTER DATABASE %s RENAME TO %s" % (quote_ident(db),
-                                                       quote_ident(tmp_db)))
+            rename_db(db, tmp_db)
         if "store" in done:
             os.rename(replaced, final_store)
         if "db" in done:
-            admin("ALTER DATABASE %s RENAME TO %s" % (quote_ident(old_db),
-                                                       quote_ident(db)))
+            rename_db(old_db, db)
         raise
     if exists:
         try:
@@ -657,8 +657,8 @@ def put_in_place(db, tmp_db, old_db, exists, staged_store, final_store, replaced
 
 def summary(archive, db, manifest, counted, replaced):
     members = manifest["members"]
-    say("\nRestored %s into database %s%s" % (archive, db,
-                                               " (replacing it)" if replaced else ""))
+    say("\nRestored %s into database %s%s"
+        % (archive, db, " (replacing it)" if replaced else ""))
     say("  backup of %s made at %s, Odoo %s"
         % (manifest["database"], manifest["created_at"], manifest["odoo_version"]))
     say("  verified: %d archive members, %d tables (%d rows) identical to the backup, "
@@ -671,7 +671,8 @@ def summary(archive, db, manifest, counted, replaced):
              if k in now and v.get("version") and v["version"] != now[k]]
     if older:
         say("  addons in the backup differ from the source: %s" % ", ".join(older))
-    say("  serve it with:  %s./scripts/run" % ("" if db == "crm" else "CRM_DB=%s " % db))
+    prefix = "" if db == "crm" else "CRM_DB=%s " % db
+    say("  serve it with:  %s./scripts/run" % prefix)
 
 
 def _interrupted(_signum, _frame):

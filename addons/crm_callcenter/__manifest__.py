@@ -2,7 +2,7 @@
     "name": "CRM Call Center",
     "summary": "Calls from the phone system: telephony events, caller pop-up, agents, "
                "queues and routing, IVR, outbound lists, scripts, statistics",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.1.0",
     "category": "Sales",
     "license": "LGPL-3",
     "author": "CRM Team",
@@ -35,6 +35,7 @@
         "data/crm_callcenter_calls_data.xml",
         "views/crm_callcenter_call_views.xml",
         "views/crm_callcenter_connection_views.xml",
+        "views/crm_callcenter_token_show_views.xml",
         "views/crm_callcenter_extension_views.xml",
         "views/crm_callcenter_agent_views.xml",
         "views/crm_callcenter_agent_status_log_views.xml",

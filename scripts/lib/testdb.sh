@@ -22,7 +22,7 @@ ensure_template() {
     TPL="crm_test_tpl_$( (echo "$deps $CRM_LANGS"; requirements_stamp) | sha256sum | cut -c1-10)"
     CONF="$VAR/odoo-test.conf"
     CRM_PORT="${CRM_TEST_PORT:-8169}"
-    write_odoo_conf "$CONF" "list_db = True" "log_level = warn"
+    write_odoo_conf "$CONF" "list_db = True" "log_level = warn" "crm_demo_credentials = True"
     if [ "$(psql -d postgres -tAc "select shobj_description(oid, 'pg_database') from pg_database where datname = '$TPL'")" != ready ]; then
         step "Building the template database $TPL with Odoo's modules and demo data (once; a few minutes)"
         for old in $(psql -d postgres -tAc "select datname from pg_database where datname like 'crm_test_tpl_%'"); do

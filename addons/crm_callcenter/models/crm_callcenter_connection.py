@@ -1,8 +1,9 @@
-import hmac
+import hashlib
 import secrets
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import config
 
 from ..lib.events import ExtensionRefused
 
@@ -21,10 +22,26 @@ class CrmCallcenterConnection(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.user.company_id)
     site = fields.Char(help="Where this phone system is, e.g. 上海 or Chengdu.")
+    # The token itself is never stored: its SHA-256 is, and the administrator sees
+    # a new token once, when it is made (New Token). Setting ``token`` (data files,
+    # the API) stores its hash.
     token = fields.Char(
-        required=True, copy=False, groups="crm_core.group_crm_admin",
-        default=lambda self: secrets.token_urlsafe(32),
-        help="The PBX sends it as 'Authorization: Bearer <token>'.")
+        compute="_compute_token", inverse="_inverse_token", copy=False,
+        groups="crm_core.group_crm_admin",
+        help="The PBX sends it as 'Authorization: Bearer <token>'. Stored only as "
+             "a hash: shown once, when New Token makes it.")
+    token_hash = fields.Char(
+        required=True, copy=False, index=True, readonly=True,
+        groups="crm_core.group_crm_admin",
+        default=lambda self: _hash_token(secrets.token_urlsafe(32)))
+    token_hint = fields.Char(
+        "Token Ends With", readonly=True, copy=False,
+        help="The last characters of the token, to tell which one the phone "
+             "system has.")
+    demo_token = fields.Boolean(
+        readonly=True, copy=False,
+        help="A token published with the demo data: refused unless the server "
+             "runs the demo (crm_demo_credentials in its configuration).")
     timezone = fields.Selection(
         "_tz_selection", default="Asia/Shanghai", required=True,
         help="Timezone of the times in this PBX's events and CDR files when they "
@@ -36,6 +53,12 @@ class CrmCallcenterConnection(models.Model):
         [("local", "Local (records what it would send)"), ("http", "HTTP originate")],
         default="local", required=True)
     originate_url = fields.Char("Originate URL")
+    # what the PBX expects from us: a credential of the PBX's, which we must send
+    # and so keep (as Odoo keeps its mail servers' passwords), for admins only
+    originate_token = fields.Char(
+        copy=False, groups="crm_core.group_crm_admin",
+        help="Sent to the originate URL as 'Authorization: Bearer <token>', if the "
+             "phone system asks for one.")
     extension_ids = fields.One2many("crm.callcenter.extension", "connection_id",
                                     "Extensions")
     after_call_seconds = fields.Integer(
@@ -50,7 +73,8 @@ class CrmCallcenterConnection(models.Model):
              "repeat contact: the first contact did not resolve it).")
 
     _sql_constraints = [
-        ("token_uniq", "unique (token)", "Each connection needs its own token."),
+        ("token_hash_uniq", "unique (token_hash)",
+         "Each connection needs its own token."),
     ]
 
     @api.model
@@ -64,36 +88,54 @@ class CrmCallcenterConnection(models.Model):
                 raise ValidationError(_("After-call work and the repeat call window "
                                         "cannot be negative."))
 
-    @api.constrains("token")
-    def _check_token(self):
-        # the token is admin-only, its length is not
-        for connection in self.sudo():  # sudo: read the admin-only token to check it
-            if len(connection.token or "") < 16:
-                raise ValidationError(_("A connection token needs at least 16 "
-                                        "characters."))
+    def _compute_token(self):
+        for connection in self:
+            connection.token = False  # never readable: only its hash is kept
+
+    def _inverse_token(self):
+        for connection in self:
+            token = connection.token
+            if not token:
+                continue
+            if not isinstance(token, str) or len(token) < 16 or token != token.strip():
+                raise ValidationError(_(
+                    "A connection token needs at least 16 characters, without "
+                    "spaces around them."))
+            connection.sudo().write({  # sudo: the hash is admin-only, as the token
+                "token_hash": _hash_token(token), "token_hint": token[-4:]})
 
     @api.multi
     def action_new_token(self):
-        """Replace the token: the phone system must send the new one from now on."""
-        for connection in self:
-            connection.token = secrets.token_urlsafe(32)
-        return True
+        """Replace the token and show the new one, once: the phone system must send
+        it from now on."""
+        self.ensure_one()
+        token = secrets.token_urlsafe(32)
+        self.write({"token": token, "demo_token": False})
+        wizard = self.env["crm.callcenter.token.show"].create(
+            {"connection_id": self.id, "token": token})
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("New Token"),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
 
     @api.model
     def _authenticate(self, token):
-        """The active connection whose token is ``token``, or an empty recordset.
-        Every token is compared in constant time, all of them whatever matches, so
-        the answer time tells nothing about the tokens."""
-        found = self.browse()
-        if not token:
-            return found
-        given = token.encode("utf-8")
+        """The active connection whose token is ``token``, or an empty recordset:
+        found by the token's hash (a lookup of a hash tells nothing of the token).
+        A demo token works only on a demo server."""
+        if not token or not isinstance(token, str):
+            return self.browse()
         self.env.cr.execute(
-            "SELECT id, token FROM crm_callcenter_connection WHERE active")
-        for connection_id, stored in self.env.cr.fetchall():
-            if hmac.compare_digest((stored or "").encode("utf-8"), given):
-                found = self.browse(connection_id)
-        return found
+            "SELECT id, demo_token FROM crm_callcenter_connection "
+            "WHERE active AND token_hash = %s", (_hash_token(token),))
+        row = self.env.cr.fetchone()
+        if not row or (row[1] and not demo_credentials_allowed()):
+            return self.browse()
+        return self.browse(row[0])
 
     @api.multi
     def _extension_of(self, number):
@@ -127,3 +169,14 @@ class CrmCallcenterConnection(models.Model):
         """, (self.id, tuple(numbers)))
         return {number: (agent_id, user_id)
                 for number, agent_id, user_id in self.env.cr.fetchall()}
+
+
+def _hash_token(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def demo_credentials_allowed():
+    """Does this server run the demo (its configuration's crm_demo_credentials),
+    so that the tokens and passwords published with the demo data work?"""
+    value = config.get("crm_demo_credentials")
+    return str(value).strip().lower() in ("1", "true", "yes")

@@ -83,8 +83,8 @@ class CrmCallcenterDialLog(models.Model):
     @api.multi
     def _send_queued(self):
         """POST each queued request to its phone system's originate URL with the
-        connection's token, and record the answer. Each request is locked while
-        it is sent and leaves the queued state, so a request is sent once even
+        connection's originate token, and record the answer. Each request is locked
+        while it is sent and leaves the queued state, so a request is sent once even
         when the after-commit sender and the cron meet."""
         if not self.ids:
             return self
@@ -105,12 +105,13 @@ class CrmCallcenterDialLog(models.Model):
         # the token and the real number are the system's, not the agent's
         log = self.sudo()  # sudo: see above
         connection = log.connection_id
+        headers = {"Content-Type": "application/json"}
+        if connection.originate_token:
+            headers["Authorization"] = "Bearer %s" % connection.originate_token
         try:
             answer = requests.post(
                 connection.originate_url, data=(log.request or "").encode("utf-8"),
-                headers={"Content-Type": "application/json",
-                         "Authorization": "Bearer %s" % connection.token},
-                timeout=TIMEOUT)
+                headers=headers, timeout=TIMEOUT)
         except requests.RequestException as error:
             return {"state": "failed", "response": str(error)[:2000],
                     "sent_date": fields.Datetime.now()}

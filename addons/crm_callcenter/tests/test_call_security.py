@@ -4,7 +4,7 @@ supervisors every call; recordings only for the roles allowed to play them; the
 event log for supervisors; status logs, status changes and connection tokens."""
 from lxml import etree
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 from .calls_common import AGENT, CallsCase
 
@@ -140,8 +140,29 @@ class TestCallSecurity(CallsCase):
             self.conn_a.sudo(self.supervisor).read(["token"])
         with self.assertRaises(AccessError):
             self.conn_a.sudo(self.supervisor).action_new_token()
+        with self.assertRaises(AccessError):
+            self.conn_a.sudo(self.supervisor).read(["token_hash"])
         admin = self.new_user("calls_crm_admin", ["crm_core.group_crm_admin"])
-        old = self.conn_a.sudo(admin).token
-        self.conn_a.sudo(admin).action_new_token()
-        self.assertNotEqual(self.conn_a.sudo(admin).token, old)
-        self.assertGreaterEqual(len(self.conn_a.sudo(admin).token), 32)
+        old = self.conn_a.sudo(admin).token_hash
+        action = self.conn_a.sudo(admin).action_new_token()
+        shown = self.env[action["res_model"]].sudo(admin).browse(action["res_id"])
+        token = shown.token
+        self.assertGreaterEqual(len(token), 32)
+        self.assertNotEqual(self.conn_a.sudo(admin).token_hash, old)
+        self.assertEqual(self.conn_a.token_hint, token[-4:])
+        # the dialog is its maker's only: another administrator cannot read it
+        other = self.new_user("calls_crm_admin2", ["crm_core.group_crm_admin"])
+        with self.assertRaises(AccessError):
+            shown.sudo(other).read(["token"])
+        # only its hash is kept: the token is nowhere in the table
+        self.assertFalse(self.conn_a.sudo(admin).token)
+        self.env.cr.execute("SELECT * FROM crm_callcenter_connection")
+        self.assertNotIn(token, repr(self.env.cr.fetchall()))
+        Connection = self.env["crm.callcenter.connection"]
+        self.assertEqual(Connection._authenticate(token), self.conn_a)
+        self.assertFalse(Connection._authenticate(token[:-1]))
+
+    def test_a_token_is_long_enough(self):
+        admin = self.new_user("calls_crm_admin3", ["crm_core.group_crm_admin"])
+        with self.assertRaises(ValidationError):
+            self.conn_a.sudo(admin).write({"token": "short-token"})

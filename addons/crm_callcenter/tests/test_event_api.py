@@ -8,6 +8,7 @@ import threading
 
 import requests
 
+from odoo.tools import config
 from odoo.addons.crm_core.tests.http_case import ClientErrorsQuietHandler, HttpCase
 
 from .calls_common import (CONTACT_MOBILE, TOKEN_A, TOKEN_B, CallsFixtures, at,
@@ -239,6 +240,18 @@ class TestEventApi(CallsFixtures, HttpCase):
         self.assertEqual(self.call_of("auth-1", self.conn_b).user_id,
                          self.agent_b_user)
         self.assertFalse(self.call_of("auth-1"))
+        # a demo token works only on a demo server (crm_demo_credentials)
+        self.conn_b.demo_token = True
+        saved = config.get("crm_demo_credentials")
+        try:
+            config["crm_demo_credentials"] = "False"
+            self.assertJsonError(self.post(dict(ring, extension="8001"),
+                                           token=TOKEN_B), 401)
+            config["crm_demo_credentials"] = "True"
+            self.assertEqual(self.post(dict(ring, call_id="auth-2", extension="8001"),
+                                       token=TOKEN_B).status_code, 200)
+        finally:
+            config["crm_demo_credentials"] = saved
         # an archived connection's token no longer works
         self.conn_b.active = False
         self.assertJsonError(self.post(dict(ring, extension="8001"), token=TOKEN_B),

@@ -8,13 +8,30 @@ model checks the call (``base._crm_rpc_guard``: read access to the records and t
 a wizard's context records, workflow-owned fields, links to records the user may
 not see); after it, a ``write`` is checked against the record rules again.
 
+Before the guard, the call's arguments and values are validated for every user,
+admin included (``base._crm_rpc_validate``, models/base_input.py); and what still goes
+wrong on a client's malformed input deep in Odoo (a value a domain compares with a
+column of another type, an unparsable argument) comes back as a clear ``UserError``
+rather than a traceback, with the traceback in the server log. Serialization failures
+(``OperationalError``) pass through untouched: Odoo retries those.
+
 The wrapper is installed once per process when crm_core is imported; a database
 without crm_core has no ``_crm_rpc_guard`` on its models, and its calls go through
 unchanged.
 """
-from odoo import api
+import logging
 
+import psycopg2
+
+from odoo import _, api
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
 _ORIGINAL = {}
+# what malformed input makes Odoo raise; a bug of ours raises these too, and is
+# logged with its traceback either way
+INPUT_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError,
+                UnicodeError, psycopg2.DataError)
 
 
 def _guarded_call_kw_model(method, self, args, kwargs):
@@ -22,23 +39,80 @@ def _guarded_call_kw_model(method, self, args, kwargs):
     guard = getattr(recs, "_crm_rpc_guard", None)
     if guard is None:
         return _ORIGINAL["model"](method, self, args, kwargs)
-    state = guard(method.__name__, *_split(method, args, kwargs))
-    result = _ORIGINAL["model"](method, self, args, kwargs)
+    call_args = _split(method, args, kwargs)
+    recs._crm_rpc_validate(method, *call_args)
+    state = guard(method.__name__, *call_args)
+    result = _answer(recs, method, _ORIGINAL["model"], self, args, kwargs)
     recs._crm_rpc_after(method.__name__, state)
     return result
+
+
+# The functions below name the records ``self``: Odoo's ``_()`` finds the user's
+# language through it.
+
+def _guarded_call_kw(self, name, args, kwargs):
+    """``odoo.api.call_kw``: a method the model does not have, or arguments that
+    are not a list and a mapping, are a clear error."""
+    if not isinstance(name, str) or not callable(getattr(type(self), name, None)):
+        raise UserError(_("%(model)s has no method %(method)s.") % {
+            "model": self._description, "method": str(name)[:80]})
+    if not isinstance(args, (list, tuple)) or not isinstance(kwargs, dict):
+        raise UserError(_("%(method)s of %(model)s: the arguments must be a list "
+                          "and the keyword arguments a mapping.") % {
+                              "method": name, "model": self._description})
+    return _ORIGINAL["call_kw"](self, name, list(args), kwargs)
 
 
 def _guarded_call_kw_multi(method, self, args, kwargs):
-    if not args:
+    if not hasattr(self, "_crm_rpc_guard"):
         return _ORIGINAL["multi"](method, self, args, kwargs)
+    if not args:
+        raise UserError(_("%(method)s of %(model)s acts on records: give their "
+                          "ids first.") % {"method": method.__name__,
+                                           "model": self._description})
     recs = _with_call_context(method, self, args[1:], kwargs)
     if not hasattr(recs, "_crm_rpc_guard"):
         return _ORIGINAL["multi"](method, self, args, kwargs)
-    recs = recs.browse(args[0])
-    state = recs._crm_rpc_guard(method.__name__, *_split(method, args[1:], kwargs))
-    result = _ORIGINAL["multi"](method, self, args, kwargs)
+    ids = args[0]
+    if not _are_ids(ids):
+        raise UserError(_("%(method)s of %(model)s: the records must be given by "
+                          "their ids.") % {"method": method.__name__,
+                                           "model": recs._description})
+    recs = recs.browse(ids)
+    call_args = _split(method, args[1:], kwargs)
+    recs._crm_rpc_validate(method, *call_args)
+    state = recs._crm_rpc_guard(method.__name__, *call_args)
+    result = _answer(recs, method, _ORIGINAL["multi"], self, args, kwargs)
     recs._crm_rpc_after(method.__name__, state)
     return result
+
+
+def _are_ids(ids):
+    if isinstance(ids, int) and not isinstance(ids, bool):
+        return 0 < ids < 2 ** 31
+    return isinstance(ids, (list, tuple)) and all(
+        isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2 ** 31
+        for i in ids)
+
+
+def _answer(self, method, original, model, args, kwargs):
+    # translated before the call: after a database error the transaction is
+    # aborted and no translation can be read
+    message = _("%(method)s of %(model)s could not use what was sent "
+                "(%(reason)s); nothing was saved.")
+    try:
+        return original(method, model, args, kwargs)
+    except INPUT_ERRORS as error:
+        _logger.warning("%s.%s refused a malformed call (uid %s)", self._name,
+                        method.__name__, self.env.uid, exc_info=True)
+        raise UserError(message % {"method": method.__name__,
+                                   "model": self._description,
+                                   "reason": _reason(error)})
+
+
+def _reason(error):
+    text = str(error.args[0]) if getattr(error, "args", None) else type(error).__name__
+    return text.strip().splitlines()[0][:200] if text.strip() else type(error).__name__
 
 
 def _split(method, args, kwargs):
@@ -47,10 +121,16 @@ def _split(method, args, kwargs):
     return args, kwargs
 
 
-def _with_call_context(method, model, args, kwargs):
+def _with_call_context(method, self, args, kwargs):
     context, _args, _kwargs = api.split_context(method, list(args), dict(kwargs))
+    if context and not isinstance(context, dict):
+        # a positional argument beyond the method's own is taken for the context
+        raise UserError(_(
+            "%(method)s of %(model)s cannot be called with these arguments (the "
+            "context must be a mapping).") % {"method": method.__name__,
+                                              "model": self._description})
     # the call's context replaces the model's, as in Odoo's own dispatch
-    return model.with_env(model.env(context=context or {}))
+    return self.with_env(self.env(context=context or {}))
 
 
 def install():
@@ -59,5 +139,10 @@ def install():
         return
     _ORIGINAL["model"] = api.call_kw_model
     _ORIGINAL["multi"] = api.call_kw_multi
+    _ORIGINAL["call_kw"] = api.call_kw
     api.call_kw_model = _guarded_call_kw_model
     api.call_kw_multi = _guarded_call_kw_multi
+    api.call_kw = _guarded_call_kw
+    # the web client's /web/dataset/call_kw imported call_kw by name
+    from odoo.addons.web.controllers import main as web_main
+    web_main.call_kw = _guarded_call_kw

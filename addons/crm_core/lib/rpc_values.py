@@ -1,0 +1,152 @@
+"""Is a value a client sends acceptable for a field of a given type? Pure functions,
+no ORM (see STYLE.md, lib/); ``models/base_input.py`` applies them to every
+``create``, ``write``, ``copy`` and ``onchange`` a client calls (issue 13).
+
+Odoo 11 takes what a client sends to the database driver as it is: a NUL byte, a
+string in a number field, ``1e308`` in an amount, an unknown selection key or a 9 KB
+name in an indexed column end as a traceback (or, for a selection, as a silently
+stored value no form can show). Each check here returns ``None`` for an acceptable
+value, or a problem: ``(kind, detail)`` with ``kind`` one of ``PROBLEMS``.
+"""
+import math
+from datetime import datetime
+
+PROBLEMS = ("nul", "text", "number", "integer", "range", "long", "choice", "date",
+            "datetime", "record", "records", "commands", "binary", "nested")
+# PostgreSQL int4, Odoo's integer column
+INT_MIN, INT_MAX = -2 ** 31, 2 ** 31 - 1
+# amounts, quantities and rates beyond this are typing errors or attacks, and their
+# products overflow the numeric columns Odoo computes into
+FLOAT_LIMIT = 1e15
+# characters: an indexed column's btree entry holds at most ~2,700 bytes (3 bytes a
+# character in UTF-8 for Chinese), an unindexed Char has no business being longer
+INDEXED_CHAR_LIMIT = 800
+CHAR_LIMIT = 4000
+TEXT_LIMIT = 1000000
+X2MANY_CODES = {0: 3, 1: 3, 2: 2, 3: 2, 4: 2, 5: 1, 6: 3}
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def text_problem(value, limit):
+    if value is False or value is None:
+        return None
+    if not isinstance(value, str):
+        return ("text", type(value).__name__)
+    if "\x00" in value:
+        return ("nul", None)
+    if len(value) > limit:
+        return ("long", limit)
+    return None
+
+
+def integer_problem(value):
+    if value is False or value is None:
+        return None
+    if isinstance(value, str):  # Odoo converts "12" as int() does
+        try:
+            value = int(value.strip())
+        except ValueError:
+            return ("integer", "str")
+    if not _is_int(value):
+        return ("integer", type(value).__name__)
+    if not INT_MIN <= value <= INT_MAX:
+        return ("range", INT_MAX)
+    return None
+
+
+def float_problem(value):
+    if value is False or value is None:
+        return None
+    if isinstance(value, str):  # Odoo converts "12.5" as float() does
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return ("number", "str")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return ("number", type(value).__name__)
+    if isinstance(value, float) and not math.isfinite(value) \
+            or abs(value) > FLOAT_LIMIT:
+        return ("range", FLOAT_LIMIT)
+    return None
+
+
+def selection_problem(value, keys):
+    """``keys``: the field's selection keys."""
+    if value is False or value is None:
+        return None
+    if value not in keys:
+        return ("choice", ", ".join(str(key) for key in keys))
+    return None
+
+
+def date_problem(value, with_time):
+    if value is False or value is None:
+        return None
+    kind = "datetime" if with_time else "date"
+    if not isinstance(value, str):
+        return (kind, None)
+    # Odoo reads the first 10 (date) or 19 (date and time) characters
+    formats = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d") if with_time else ("%Y-%m-%d",)
+    for fmt in formats:
+        try:
+            datetime.strptime(value[:19] if with_time else value[:10], fmt)
+            return None
+        except ValueError:
+            continue
+    return (kind, None)
+
+
+def many2one_problem(value):
+    if value is False or value is None:
+        return None
+    if isinstance(value, (list, tuple)) and value:
+        value = value[0]  # (id, name) as name_get gives it
+    if not _is_int(value) or not 0 < value <= INT_MAX:
+        return ("record", None)
+    return None
+
+
+def x2many_problem(value, nested_problem):
+    """A list of ids or of Odoo's commands; ``nested_problem(vals)`` checks the
+    values of a create or update command."""
+    if value is False or value is None:
+        return None
+    if not isinstance(value, (list, tuple)):
+        return ("commands", None)
+    for command in value:
+        if _is_int(command):
+            if not 0 < command <= INT_MAX:
+                return ("records", None)
+            continue
+        if not isinstance(command, (list, tuple)) or not command \
+                or command[0] not in X2MANY_CODES or isinstance(command[0], bool):
+            return ("commands", None)
+        code = command[0]
+        if len(command) < X2MANY_CODES[code]:
+            return ("commands", None)
+        target = command[1] if len(command) > 1 else None
+        if code in (1, 2, 3, 4) and not (_is_int(target) or isinstance(target, str)):
+            return ("commands", None)
+        if code in (0, 1):
+            if not isinstance(command[2], dict):
+                return ("commands", None)
+            problem = nested_problem(command[2])
+            if problem:
+                return problem
+        if code == 6:
+            ids = command[2]
+            if not isinstance(ids, (list, tuple)) or not all(
+                    _is_int(i) and 0 < i <= INT_MAX for i in ids):
+                return ("records", None)
+    return None
+
+
+def binary_problem(value):
+    if value is False or value is None:
+        return None
+    if not isinstance(value, (str, bytes)):
+        return ("binary", None)
+    return None

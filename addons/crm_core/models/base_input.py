@@ -1,0 +1,145 @@
+"""Bad input gets a clear error that names the problem, and nothing is written
+(issue 13, OWASP ASVS V5/V7).
+
+Every client call passes through ``crm_core/rpc.py``, which asks the called model
+:meth:`_crm_rpc_validate` before the method runs, for every user (admin included):
+
+- the arguments must fit the method's signature (a wrong arity is a clear error, not
+  a ``TypeError`` traceback);
+- the values of ``create``, ``write``, ``copy`` and ``onchange`` must fit their
+  fields (``lib/rpc_values.py``): text without NUL bytes and of a sane length, numbers
+  that are numbers and finite, a selection key the field offers, dates that parse,
+  record ids that are ids, well-formed one2many/many2many commands (checked on their
+  own model), and, for ``create`` and ``write``, no field the model does not have.
+
+What is refused raises a ``ValidationError`` naming the field and the problem, in the
+user's language, before anything is written.
+"""
+import inspect
+
+from odoo import _, api
+from odoo.exceptions import UserError, ValidationError
+
+from ..lib import rpc_values
+
+VALUE_METHODS = {"create": (0, "vals"), "write": (0, "vals"),
+                 "copy": (0, "default"), "onchange": (0, "values")}
+
+
+class InputChecks(object):
+    """Mixed into ``base`` by models/base_guard.py (one extension of ``base``)."""
+
+    @api.model
+    def _crm_rpc_validate(self, method, args, kwargs):
+        """Refuse a client's call of ``method`` with arguments it cannot take or
+        values its fields cannot hold."""
+        name = method.__name__
+        _check_signature(self, method, args, kwargs)
+        if name not in VALUE_METHODS:
+            return
+        position, keyword = VALUE_METHODS[name]
+        vals = args[position] if len(args) > position else kwargs.get(keyword)
+        if name == "copy" and not vals:
+            return
+        if not isinstance(vals, dict):
+            raise ValidationError(_(
+                "%(model)s: the values to save must be a mapping of field names "
+                "to values; nothing was saved.") % {"model": self._description})
+        message = self._crm_vals_problem(vals, strict=name != "onchange")
+        if message:
+            raise ValidationError(message)
+
+    @api.model
+    def _crm_vals_problem(self, vals, strict=True):
+        """The message for the first value of ``vals`` its field cannot take, or
+        None. ``strict``: names that are no field of the model are refused too."""
+        for key, value in vals.items():
+            field = self._fields.get(key) if isinstance(key, str) else None
+            if field is None:
+                if strict:
+                    return _("%(model)s has no field %(field)s; nothing was "
+                             "saved.") % {"model": self._description,
+                                          "field": str(key)[:80]}
+                continue
+            problem = self._crm_value_problem(field, value, strict)
+            if problem:
+                return self._crm_problem_message(field, problem)
+        return None
+
+    @api.model
+    def _crm_value_problem(self, field, value, strict):
+        kind = field.type
+        if kind == "char":
+            limit = field.size or (rpc_values.INDEXED_CHAR_LIMIT if field.index
+                                   else rpc_values.CHAR_LIMIT)
+            return rpc_values.text_problem(value, limit)
+        if kind in ("text", "html"):
+            return rpc_values.text_problem(value, rpc_values.TEXT_LIMIT)
+        if kind == "integer":
+            return rpc_values.integer_problem(value)
+        if kind in ("float", "monetary"):
+            return rpc_values.float_problem(value)
+        if kind == "selection":
+            try:
+                keys = field.get_values(self.env)
+            except Exception:  # pylint: disable=broad-except
+                return None  # a selection computed from a record: the ORM decides
+            return rpc_values.selection_problem(value, keys)
+        if kind in ("date", "datetime"):
+            return rpc_values.date_problem(value, kind == "datetime")
+        if kind == "many2one":
+            return rpc_values.many2one_problem(value)
+        if kind in ("one2many", "many2many"):
+            comodel = self.env[field.comodel_name]
+
+            def nested(nested_vals):
+                message = comodel._crm_vals_problem(nested_vals, strict)
+                return ("nested", message) if message else None
+            return rpc_values.x2many_problem(value, nested)
+        if kind == "binary":
+            return rpc_values.binary_problem(value)
+        if kind == "reference":
+            return rpc_values.text_problem(value, rpc_values.INDEXED_CHAR_LIMIT)
+        return None
+
+    @api.model
+    def _crm_problem_message(self, field, problem):
+        kind, detail = problem
+        if kind == "nested":
+            return detail
+        label = field.get_description(self.env)["string"]
+        reasons = {
+            "nul": _("contains a NUL character"),
+            "text": _("must be text"),
+            "number": _("must be a number"),
+            "integer": _("must be a whole number"),
+            "range": _("must lie between -%(limit)s and %(limit)s") % {
+                "limit": "%g" % detail if isinstance(detail, float) else detail},
+            "long": _("is longer than %s characters") % detail,
+            "choice": _("must be one of: %s") % detail,
+            "date": _("must be a date (YYYY-MM-DD)"),
+            "datetime": _("must be a date and time (YYYY-MM-DD HH:MM:SS)"),
+            "record": _("must be the id of a record"),
+            "records": _("must be a list of record ids"),
+            "commands": _("must be a list of ids or of one2many/many2many commands"),
+            "binary": _("must be base64-encoded content"),
+        }
+        return _("%(field)s of %(model)s %(reason)s; nothing was saved.") % {
+            "field": label, "model": self._description, "reason": reasons[kind]}
+
+
+def _check_signature(model, method, args, kwargs):
+    """Refuse arguments ``method`` cannot be called with (the records or model
+    stand for ``self``)."""
+    try:
+        signature = inspect.signature(method)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(model, *args, **kwargs)
+    except TypeError as error:
+        raise UserError(_(
+            "%(method)s of %(model)s cannot be called with these arguments "
+            "(%(reason)s).") % {"method": method.__name__,
+                                "model": model._description,
+                                "reason": str(error)})

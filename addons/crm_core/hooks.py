@@ -7,12 +7,13 @@ def post_init_hook(cr, registry):
     else waiting in the pool; each gets a customer code. Set-based, one statement
     per step."""
     env = api.Environment(cr, SUPERUSER_ID, {})
-    # colleagues' own partners are not customers
+    # colleagues' own partners and those of system users (the public user, the
+    # user templates: inactive) are not customers
     cr.execute("""
         UPDATE res_partner p SET customer = FALSE, pool_id = NULL, pool_state = NULL,
                customer_code = NULL, date_owned = NULL, date_pooled = NULL
           FROM res_users u
-         WHERE u.partner_id = p.id AND NOT u.share
+         WHERE u.partner_id = p.id AND (NOT u.share OR NOT u.active)
     """)
     pool = env["crm.pool"]._default_pool()
     if not pool:

@@ -22,6 +22,10 @@ class CrmCallcenterAgent(models.Model):
     _name = "crm.callcenter.agent"
     _description = "Call-center Agent"
     _order = "name"
+    # workflow-owned (issue 13): who is which agent, on which lines and queues
+    _crm_guarded_fields = dict.fromkeys(
+        ("user_id", "active", "extension_ids", "skill_ids", "queue_ids"),
+        "crm_core.group_callcenter_supervisor")
 
     name = fields.Char(related="user_id.name", store=True, readonly=True)
     user_id = fields.Many2one("res.users", required=True, index=True,

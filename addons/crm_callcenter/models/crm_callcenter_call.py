@@ -29,6 +29,10 @@ class CrmCallcenterCall(models.Model):
     _inherit = ["mail.thread"]
     _order = "start_date desc, id desc"
     _rec_name = "pbx_call_id"
+    # workflow-owned (issue 13): what the PBX reported and who took the call
+    _crm_guarded_fields = dict.fromkeys(
+        ("direction", "agent_id", "user_id", "extension", "queue", "disposition",
+         "recording_url"), "crm_core.group_callcenter_supervisor")
 
     pbx_call_id = fields.Char("PBX Call ID", required=True, index=True, readonly=True)
     connection_id = fields.Many2one("crm.callcenter.connection", required=True,

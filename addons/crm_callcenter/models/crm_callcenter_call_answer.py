@@ -8,6 +8,9 @@ class CrmCallcenterCallAnswer(models.Model):
     _description = "Call Script Answer Given"
     _order = "call_id, id"
     _rec_name = "answer"
+    # who asked is the agent who saves the answer
+    _crm_guarded_fields = {"user_id": ""}
+    _crm_guard_own = {"user_id": "user"}
 
     call_id = fields.Many2one("crm.callcenter.call", required=True,
                               index=True, ondelete="cascade")

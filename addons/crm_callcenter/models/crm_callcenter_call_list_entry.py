@@ -26,6 +26,8 @@ class CrmCallcenterCallListEntry(models.Model):
     _description = "Call List Entry"
     _order = "priority desc, id"
     _rec_name = "partner_id"
+    # workflow-owned (issue 13): the order agents dial in is the supervisor's
+    _crm_guarded_fields = {"priority": "crm_core.group_callcenter_supervisor"}
 
     list_id = fields.Many2one("crm.callcenter.call.list", "Call List", required=True,
                               index=True, ondelete="cascade", readonly=True)

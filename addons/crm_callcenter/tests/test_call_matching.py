@@ -112,7 +112,7 @@ class TestCallMatching(CallsCase):
         for index in range(4):
             tickets |= self.env["crm.service.ticket"].create({
                 "name": "Calls Test Issue %d" % index, "partner_id": self.contact.id})
-        tickets[3].with_context(crm_service_transition=True).write(
+        tickets[3]._crm_workflow().write(
             {"state": "closed"})
         channel = self.env.ref("crm_core.dictionary_followup_channel_phone")
         self.env["crm.followup"].create({

@@ -11,3 +11,10 @@ class AccountInvoiceLine(models.Model):
     campaign_id = fields.Many2one(
         "utm.campaign", index=True,
         help="The marketing campaign this cost is charged to.")
+    # the invoice's salesperson and team on the line, for its data scope rule
+    crm_user_id = fields.Many2one(
+        "res.users", "Invoice Salesperson", related="invoice_id.user_id",
+        store=True, index=True, readonly=True)
+    crm_team_id = fields.Many2one(
+        "crm.team", "Invoice Sales Team", related="invoice_id.team_id",
+        store=True, index=True, readonly=True)

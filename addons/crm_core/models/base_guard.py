@@ -34,11 +34,13 @@ shut; this extension of ``base`` shuts them by class, not by case:
 ``admin`` (the superuser) bypasses all of it, as it bypasses every rule.
 """
 import logging
+from datetime import datetime, time, timedelta
 
-from odoo import SUPERUSER_ID, _, api, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..lib import field_paths
+from .base_input import InputChecks
 
 _logger = logging.getLogger(__name__)
 
@@ -57,11 +59,16 @@ WRITE_COMMANDS = (0, 1)
 LINK_COMMANDS = (4, 6)
 
 
-class Base(models.AbstractModel):
+class Base(InputChecks, models.AbstractModel):
     _inherit = "base"
 
     # {field name: "" (only the workflow) or "group xml ids" that may set it}
     _crm_guarded_fields = {}
+    # guarded fields a user who may not set them may still give a value of their
+    # own: {field: "user"} themselves, {field: "team"} one of their sales teams
+    # (both on a new record only), {field: "past"} a date not in the future,
+    # {field: "restore"} True (an archived record brought back)
+    _crm_guard_own = {}
     # a wizard that acts on context active ids of this model declares it here
     _crm_active_model = None
 
@@ -90,15 +97,19 @@ class Base(models.AbstractModel):
 
     @api.model
     def _crm_guarded(self):
-        """{field: groups} of this model, from every class that declares some."""
+        """{field: groups} of this model: the stored fields our addons declare
+        ``readonly`` (no form lets anyone type them, so only code sets them), and
+        what every class of the model declares in ``_crm_guarded_fields`` (``None``
+        opens a readonly field to clients again)."""
         cls = type(self)
         guarded = cls.__dict__.get("_crm_guarded_cache")
         if guarded is None:
-            guarded = {}
+            guarded = {name: "" for name, field in self._fields.items()
+                       if _readonly_by_design(field)}
             for klass in reversed(cls.__mro__):
                 guarded.update(klass.__dict__.get("_crm_guarded_fields") or {})
             guarded = {name: groups for name, groups in guarded.items()
-                       if name in self._fields}
+                       if name in self._fields and groups is not None}
             cls._crm_guarded_cache = guarded
         return guarded
 
@@ -114,20 +125,64 @@ class Base(models.AbstractModel):
 
     @api.model
     def _crm_may_set(self, name):
-        """May the current user set the guarded field ``name`` directly?"""
+        """May the current user set the guarded field ``name`` directly? A related
+        field writes its target: it is guarded as the target field is."""
         if self._crm_is_su() or self._crm_is_workflow():
             return True
         groups = self._crm_guarded().get(name)
         if groups is None:
-            return True
+            target = self._crm_related_target(name)
+            return target is None or target[0]._crm_may_set(target[1])
         return bool(groups) and self.user_has_groups(groups)
+
+    @api.model
+    def _crm_related_target(self, name):
+        """(model, field name) a related field ``name`` writes to, or None."""
+        field = self._fields.get(name)
+        if field is None or not field.related:
+            return None
+        model = self
+        for step in field.related[:-1]:
+            step_field = model._fields.get(step)
+            if step_field is None or not step_field.relational:
+                return None
+            model = model.env[step_field.comodel_name]
+        if field.related[-1] not in model._fields:
+            return None
+        return model, field.related[-1]
+
+    @api.model
+    def _crm_is_guarded(self, name):
+        """Is ``name`` workflow-owned here, itself or as the field it relates to?"""
+        if name in self._crm_guarded():
+            return True
+        target = self._crm_related_target(name)
+        return target is not None and target[0]._crm_is_guarded(target[1])
 
     @api.model
     def _crm_guard_allows(self, name, value, records):
         """Extension point: True when a model accepts ``value`` for its guarded
         field ``name`` from a user who may not set it in general (``records``: the
         records written, empty on create)."""
+        kind = self._crm_guard_own_kinds().get(name)
+        if kind == "past":
+            return _is_past(value)
+        if kind == "restore":
+            return value is True
+        if records or not isinstance(value, int) or isinstance(value, bool):
+            return False
+        if kind == "user":
+            return value == self.env.uid
+        if kind == "team":
+            return value in self.env.user._crm_team_ids()
         return False
+
+    @api.model
+    def _crm_guard_own_kinds(self):
+        kinds = {}
+        for klass in reversed(type(self).__mro__):
+            kinds.update(klass.__dict__.get("_crm_guard_own") or {})
+        return kinds
 
     # --- 1. fields with groups=
 
@@ -215,11 +270,10 @@ class Base(models.AbstractModel):
         records = records if records is not None else self.browse()
         if not self._crm_touched():
             return
-        guarded = self._crm_guarded()
         refused = []
         defaults = {}
         if not records:
-            names = [name for name in vals if name in guarded
+            names = [name for name in vals if self._crm_is_guarded(name)
                      and not self._crm_may_set(name)]
             if names:
                 defaults = self._crm_trusted_defaults(names)
@@ -227,7 +281,7 @@ class Base(models.AbstractModel):
             field = self._fields.get(name)
             if field is None:
                 continue
-            if name in guarded and not self._crm_may_set(name) \
+            if self._crm_is_guarded(name) and not self._crm_may_set(name) \
                     and not self._crm_unchanged(field, value, records, defaults) \
                     and not self._crm_guard_allows(name, value, records):
                 refused.append(field.get_description(self.env)["string"])
@@ -348,15 +402,42 @@ class Base(models.AbstractModel):
     def create(self, vals):
         if self._crm_touched() and not self._crm_is_su() \
                 and not self._crm_is_workflow():
-            guarded = self._crm_guarded()
             dropped = [key for key in self.env.context
-                       if key.startswith("default_") and key[8:] in guarded
+                       if key.startswith("default_") and self._crm_is_guarded(key[8:])
                        and not self._crm_may_set(key[8:])]
             if dropped:
                 context = {key: value for key, value in self.env.context.items()
                            if key not in dropped}
                 self = self.with_env(self.env(context=context))
         return super(Base, self).create(vals)
+
+    @api.multi
+    def copy_data(self, default=None):
+        """A copy is a new record: a workflow-owned field the user may not set starts
+        from its default again, unless the user could have given the copied value to
+        a new record themselves (their own name as owner, a past date)."""
+        result = super(Base, self).copy_data(default=default)
+        if not self._crm_touched() or self._crm_is_su() or self._crm_is_workflow():
+            return result
+        given = set(default or ())
+        names = [name for name in self._crm_guarded()
+                 if name not in given and not self._crm_may_set(name)]
+        if not names:
+            return result
+        defaults = self._crm_trusted_defaults(names)
+        for vals in result or ():
+            for name in names:
+                if name not in vals:
+                    continue
+                field = self._fields[name]
+                if self._crm_same(field, defaults.get(name), vals[name]) \
+                        or self._crm_guard_allows(name, vals[name], self.browse()):
+                    continue
+                if name in defaults:
+                    vals[name] = defaults[name]
+                else:
+                    del vals[name]
+        return result
 
     @api.model
     def load(self, fields, data):
@@ -366,7 +447,8 @@ class Base(models.AbstractModel):
             self._crm_check_paths([name for name in names if name])
             refused = [self._fields[name].get_description(self.env)["string"]
                        for name in names
-                       if name in self._crm_guarded() and not self._crm_may_set(name)]
+                       if name in self._fields and self._crm_is_guarded(name)
+                       and not self._crm_may_set(name)]
             if refused:
                 raise AccessError(_(
                     "%(fields)s of %(model)s cannot be imported: they change only "
@@ -449,6 +531,28 @@ class Base(models.AbstractModel):
                 raise UserError(_("The records to act on are of an unknown kind."))
             return
         self.env[model].browse(ids).exists()._crm_check_readable()
+
+
+def _readonly_by_design(field):
+    """A stored field one of our addons defines as readonly in every state: code
+    sets it, never a form."""
+    return (field._module in OUR_ADDONS and field.store and field.readonly
+            and not field.states and not field.inverse
+            and field.name not in models.MAGIC_COLUMNS)
+
+
+def _is_past(value):
+    """A Date/Datetime string (or nothing) not later than a few minutes from now."""
+    if not value:
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        moment = fields.Datetime.from_string(value) if len(value) > 10 \
+            else datetime.combine(fields.Date.from_string(value), time.min)
+    except ValueError:
+        return False
+    return moment <= datetime.utcnow() + timedelta(minutes=5)
 
 
 def _argument(args, kwargs, position, name):

@@ -24,6 +24,9 @@ class CrmCareAction(models.Model):
     _description = "Care Action"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "care_date, id"
+    # workflow-owned (issue 13): the cost counts against the rule's budget
+    _crm_guarded_fields = {"cost": "crm_core.group_marketing_manager",
+                           "user_id": "crm_core.group_marketing_manager"}
 
     name = fields.Char(compute="_compute_name")
     rule_id = fields.Many2one("crm.care.rule", "Care Rule", required=True,

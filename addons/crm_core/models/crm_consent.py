@@ -27,6 +27,10 @@ class CrmConsent(models.Model):
     _name = "crm.consent"
     _description = "Consent Event"
     _order = "date desc, id desc"
+    # workflow-owned (issue 13): a consent event is recorded by its author, when
+    # it happened
+    _crm_guarded_fields = {"user_id": "", "date": ""}
+    _crm_guard_own = {"user_id": "user", "date": "past"}
 
     partner_id = fields.Many2one("res.partner", "Customer or Contact", required=True,
                                  index=True, ondelete="cascade")

@@ -18,7 +18,11 @@ SCOPED_MODELS = {
     "sale.report": ("order", "user_id", "team_id"),
     "sale.order.line": ("order", "salesman_id", "order_team_id"),
     "crm.followup": ("followup", "user_id", "team_id"),
+    "account.invoice": ("order", "user_id", "team_id"),
+    "account.invoice.line": ("order", "crm_user_id", "crm_team_id"),
 }
+# models whose every record the billing group (accountants) sees whatever its scope
+FINANCE_MODELS = ("account.invoice", "account.invoice.line")
 
 
 class CrmDataScope(models.Model):

@@ -12,6 +12,12 @@ class CrmFollowup(models.Model):
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
     _rec_name = "summary"
+    # workflow-owned (issue 13): a follow-up is the salesperson's own, dated when
+    # it happened (a date ahead would keep the customer from being recycled)
+    _crm_guarded_fields = dict(
+        dict.fromkeys(("user_id", "team_id"), "crm_core.group_sale_team_leader"),
+        date="")
+    _crm_guard_own = {"user_id": "user", "team_id": "team", "date": "past"}
 
     partner_id = fields.Many2one(
         "res.partner", "Customer", required=True, index=True, ondelete="cascade",

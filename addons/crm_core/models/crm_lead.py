@@ -10,6 +10,13 @@ class CrmLead(models.Model):
     invoiced and paid."""
 
     _inherit = "crm.lead"
+    # workflow-owned (issue 13): assignment is by rules, the assign dialog or a
+    # team leader; lost and archived only through the lost dialog and buttons
+    _crm_guarded_fields = dict(
+        dict.fromkeys(("user_id", "team_id"), "crm_core.group_sale_team_leader"),
+        **dict.fromkeys(("active", "lost_reason", "lost_reason_id", "competitor_id"),
+                        ""))
+    _crm_guard_own = {"user_id": "user", "team_id": "team", "active": "restore"}
 
     phone_sanitized = fields.Char(
         "Phone (E.164)", compute="_compute_match_keys", store=True, index=True)

@@ -43,6 +43,8 @@ class CrmSmsMessage(models.Model):
     _description = "SMS Message"
     _order = "id desc"
     _rec_name = "number"
+    # inbound messages come from the gateway only
+    _crm_guarded_fields = {"direction": ""}
 
     number = fields.Char("Mobile (E.164)", required=True, index=True)
     direction = fields.Selection(

@@ -23,6 +23,14 @@ class ResPartner(models.Model):
     """The customer: level, lifecycle, source, code, owner or pool, follow-ups."""
 
     _inherit = "res.partner"
+    # workflow-owned (issue 13): the owner, team and pool change by claim, release
+    # and assignment; a rep's new customer is their own; the customer flag decides
+    # whether the pool and the data scopes manage the partner
+    _crm_guarded_fields = dict(
+        dict.fromkeys(("user_id", "team_id", "pool_id", "customer"),
+                      "crm_core.group_sale_team_leader"),
+        active="sales_team.group_sale_salesman")
+    _crm_guard_own = {"user_id": "user", "team_id": "team"}
 
     customer_code = fields.Char(copy=False, index=True, readonly=True)
     customer_level_id = fields.Many2one(
@@ -323,6 +331,23 @@ class ResPartner(models.Model):
             raise UserError(_(
                 "%s is not a customer managed by a pool (contacts follow their "
                 "company).") % ", ".join(outside.mapped("display_name")))
+        system = self._crm_system_partners()
+        if system:
+            raise UserError(_(
+                "%s belongs to a colleague or to the system (the public user, a "
+                "user template): it is not a customer of the pool.")
+                % ", ".join(system.mapped("display_name")))
+
+    def _crm_system_partners(self):
+        """The partners of ``self`` that are colleagues' or system users' own
+        (internal users, inactive users such as the public user)."""
+        if not self.ids:
+            return self.browse()
+        self.env.cr.execute("""
+            SELECT DISTINCT partner_id FROM res_users
+             WHERE partner_id IN %s AND (NOT share OR NOT active)
+        """, (tuple(self.ids),))
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.multi
     def action_pool_claim(self):

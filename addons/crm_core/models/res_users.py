@@ -1,7 +1,7 @@
 from odoo import api, models
 from odoo.osv import expression
 
-from .crm_data_scope import SCOPED_MODELS
+from .crm_data_scope import FINANCE_MODELS, SCOPED_MODELS
 
 
 class ResUsers(models.Model):
@@ -75,6 +75,8 @@ class ResUsers(models.Model):
         indexed column of the row itself, or a short list of ids."""
         self.ensure_one()
         kind, owner, team = SCOPED_MODELS[model]
+        if model in FINANCE_MODELS and self.has_group("account.group_account_invoice"):
+            return []
         scopes, pool, _rows = self._crm_data_scope(kind)
         if "all" in scopes:
             return []

@@ -27,6 +27,14 @@ class UtmCampaign(models.Model):
     target segment, goals, and what the campaign earned down to paid invoices."""
 
     _inherit = "utm.campaign"
+    # workflow-owned (issue 13): budgets and the campaign's leader are the
+    # marketing manager's; a marketing user leads the campaigns they create
+    _crm_guarded_fields = {
+        "budget": "crm_core.group_marketing_manager",
+        "planned_cost": "crm_core.group_marketing_manager",
+        "user_id": "crm_core.group_marketing_manager",
+    }
+    _crm_guard_own = {"user_id": "user"}
 
     user_id = fields.Many2one(
         "res.users", "Owner", index=True, default=lambda self: self.env.user,

@@ -34,6 +34,9 @@ class CrmServiceArticle(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "solve_rate desc, use_count desc, id desc"
     _rec_name = "title"
+    # workflow-owned (issue 13): an article is signed by its author
+    _crm_guarded_fields = {"author_id": "crm_core.group_service_manager"}
+    _crm_guard_own = {"author_id": "user"}
 
     title = fields.Char(required=True, track_visibility="onchange")
     body = fields.Html()

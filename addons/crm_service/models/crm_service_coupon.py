@@ -17,6 +17,8 @@ class CrmServiceCoupon(models.Model):
     _inherit = ["mail.thread"]
     _order = "id desc"
     _rec_name = "code"
+    # workflow-owned (issue 13): a coupon's value and validity
+    _crm_guarded_fields = {"expiry_date": "crm_core.group_service_manager"}
 
     code = fields.Char(required=True, readonly=True, copy=False, index=True,
                        default=lambda self: self._new_code())

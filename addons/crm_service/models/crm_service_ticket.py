@@ -64,6 +64,12 @@ class CrmServiceTicket(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "priority desc, id desc"
     _rec_name = "number"
+    # workflow-owned (issue 13): dispatch and the SLA's deadlines; an agent's new
+    # ticket may be their own and their team's
+    _crm_guarded_fields = dict.fromkeys(
+        ("user_id", "team_id", "response_deadline", "resolve_deadline"),
+        "crm_core.group_service_manager")
+    _crm_guard_own = {"user_id": "user"}
 
     number = fields.Char(
         required=True, readonly=True, copy=False, index=True, default="/",
@@ -200,7 +206,7 @@ class CrmServiceTicket(models.Model):
 
     @api.multi
     def write(self, vals):
-        if "state" in vals and not self.env.context.get("crm_service_transition"):
+        if "state" in vals and not self._crm_is_workflow():
             raise UserError(_(
                 "The status of a ticket changes only through its buttons "
                 "(Accept, Dispatch, Start, Resolve...)."))
@@ -226,7 +232,7 @@ class CrmServiceTicket(models.Model):
             batches[key] = batches.get(key, self.browse()) | ticket
         for key, tickets in batches.items():
             batch_vals = dict(vals, **{name: now for name in key})
-            tickets.with_context(crm_service_transition=True).write(batch_vals)
+            tickets._crm_workflow().write(batch_vals)
         self._after_transition(action)
         return True
 
@@ -323,7 +329,7 @@ class CrmServiceTicket(models.Model):
         """The assignee takes the ticket (accepting a dispatch is the same)."""
         self._check_transition("start")
         for ticket in self.filtered(lambda t: not t.user_id):
-            ticket.with_context(crm_service_transition=True).write(
+            ticket._crm_workflow().write(
                 {"user_id": self.env.uid})
         vals = {}
         if any(t.state == "dispatched" for t in self):
@@ -405,7 +411,7 @@ class CrmServiceTicket(models.Model):
         self._require_reason(reason)
         self._check_transition("reopen")
         for ticket in self:
-            ticket.with_context(crm_service_transition=True).write({
+            ticket._crm_workflow().write({
                 "reopen_reason": reason,
                 "reopen_count": ticket.reopen_count + 1,
                 "resolved_date": False,
@@ -415,7 +421,7 @@ class CrmServiceTicket(models.Model):
         self._transition("reopen")
         unassigned = self.filtered(lambda t: not t.user_id)
         if unassigned:
-            unassigned.with_context(crm_service_transition=True).write(
+            unassigned._crm_workflow().write(
                 {"state": "accepted"})
         for ticket in self:
             ticket.message_post(body=_("Reopened: %s") % reason)

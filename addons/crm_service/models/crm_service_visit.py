@@ -107,6 +107,9 @@ class CrmServiceVisit(models.Model):
     _description = "Return Visit"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "due_date desc, id desc"
+    # workflow-owned (issue 13): the visit's state and ticket (WORKFLOW_FIELDS,
+    # readonly), and who calls back
+    _crm_guarded_fields = {"user_id": "crm_core.group_service_manager"}
 
     ticket_id = fields.Many2one("crm.service.ticket", required=True,
                                 ondelete="cascade", index=True, readonly=True)

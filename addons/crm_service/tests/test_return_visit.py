@@ -99,7 +99,7 @@ class TestReturnVisit(ComplaintCase):
         self.Visit._cron_generate_visits()
         self.assertFalse(self.visits(ticket), "24 hours have not passed")
         resolved = datetime.now() - timedelta(hours=25)
-        ticket.with_context(crm_service_transition=True).write(
+        ticket._crm_workflow().write(
             {"resolved_date": fields.Datetime.to_string(resolved)})
         self.Visit._cron_generate_visits()
         visit = self.visits(ticket)

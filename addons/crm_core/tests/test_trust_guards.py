@@ -158,7 +158,9 @@ class TestLeadAssignment(PoolCase):
                                             "user_id": self.rep1.id,
                                             "team_id": self.team.id})
         for vals in ({"user_id": self.rep3.id}, {"team_id": self.other_team.id},
-                     {"active": False}, {"lost_reason": "forged"}):
+                     {"active": False},
+                     {"lost_reason": self.env["crm.lost.reason"].create(
+                         {"name": "Trust forged reason"}).id}):
             with self.assertRaises(AccessError, msg=str(vals)):
                 self.rpc(self.rep1, "crm.lead", "write", lead.ids, vals)
         self.assertEqual((lead.user_id, lead.active), (self.rep1, True))

@@ -19,12 +19,18 @@ The wrapper is installed once per process when crm_core is imported; a database
 without crm_core has no ``_crm_rpc_guard`` on its models, and its calls go through
 unchanged.
 """
+import io
 import logging
+import xmlrpc.client
 
 import psycopg2
 
-from odoo import _, api
+from odoo import _, api, exceptions
 from odoo.exceptions import UserError
+from odoo.service import wsgi_server
+from werkzeug.wrappers import Response
+
+from .lib.rpc_values import method_name
 
 _logger = logging.getLogger(__name__)
 _ORIGINAL = {}
@@ -41,9 +47,9 @@ def _guarded_call_kw_model(method, self, args, kwargs):
         return _ORIGINAL["model"](method, self, args, kwargs)
     call_args = _split(method, args, kwargs)
     recs._crm_rpc_validate(method, *call_args)
-    state = guard(method.__name__, *call_args)
+    state = guard(method_name(method), *call_args)
     result = _answer(recs, method, _ORIGINAL["model"], self, args, kwargs)
-    recs._crm_rpc_after(method.__name__, state)
+    recs._crm_rpc_after(method_name(method), state)
     return result
 
 
@@ -68,7 +74,7 @@ def _guarded_call_kw_multi(method, self, args, kwargs):
         return _ORIGINAL["multi"](method, self, args, kwargs)
     if not args:
         raise UserError(_("%(method)s of %(model)s acts on records: give their "
-                          "ids first.") % {"method": method.__name__,
+                          "ids first.") % {"method": method_name(method),
                                            "model": self._description})
     recs = _with_call_context(method, self, args[1:], kwargs)
     if not hasattr(recs, "_crm_rpc_guard"):
@@ -76,14 +82,14 @@ def _guarded_call_kw_multi(method, self, args, kwargs):
     ids = args[0]
     if not _are_ids(ids):
         raise UserError(_("%(method)s of %(model)s: the records must be given by "
-                          "their ids.") % {"method": method.__name__,
+                          "their ids.") % {"method": method_name(method),
                                            "model": recs._description})
     recs = recs.browse(ids)
     call_args = _split(method, args[1:], kwargs)
     recs._crm_rpc_validate(method, *call_args)
-    state = recs._crm_rpc_guard(method.__name__, *call_args)
+    state = recs._crm_rpc_guard(method_name(method), *call_args)
     result = _answer(recs, method, _ORIGINAL["multi"], self, args, kwargs)
-    recs._crm_rpc_after(method.__name__, state)
+    recs._crm_rpc_after(method_name(method), state)
     return result
 
 
@@ -104,8 +110,8 @@ def _answer(self, method, original, model, args, kwargs):
         return original(method, model, args, kwargs)
     except INPUT_ERRORS as error:
         _logger.warning("%s.%s refused a malformed call (uid %s)", self._name,
-                        method.__name__, self.env.uid, exc_info=True)
-        raise UserError(message % {"method": method.__name__,
+                        method_name(method), self.env.uid, exc_info=True)
+        raise UserError(message % {"method": method_name(method),
                                    "model": self._description,
                                    "reason": _reason(error)})
 
@@ -127,16 +133,59 @@ def _with_call_context(method, self, args, kwargs):
         # a positional argument beyond the method's own is taken for the context
         raise UserError(_(
             "%(method)s of %(model)s cannot be called with these arguments (the "
-            "context must be a mapping).") % {"method": method.__name__,
+            "context must be a mapping).") % {"method": method_name(method),
                                               "model": self._description})
     # the call's context replaces the model's, as in Odoo's own dispatch
     return self.with_env(self.env(context=context or {}))
+
+
+def _xmlrpc_fault(error):
+    """XML-RPC faults without tracebacks: Odoo 11 answers a ValidationError and
+    any unexpected error with the server's traceback. A ValidationError is a
+    warning like a UserError; anything unexpected is logged here, and the client
+    is told no more than that it happened."""
+    if isinstance(error, exceptions.ValidationError):
+        return xmlrpc.client.dumps(xmlrpc.client.Fault(
+            wsgi_server.RPC_FAULT_CODE_WARNING, str(error.name)), allow_none=None)
+    if not isinstance(error, (exceptions.except_orm, exceptions.AccessDenied,
+                              exceptions.RedirectWarning,
+                              exceptions.DeferredException)):
+        _logger.error("An XML-RPC call failed", exc_info=True)
+        return xmlrpc.client.dumps(xmlrpc.client.Fault(
+            wsgi_server.RPC_FAULT_CODE_APPLICATION_ERROR,
+            "Server error: the request could not be completed (%s); the details "
+            "are in the server's log." % type(error).__name__), allow_none=None)
+    return _ORIGINAL["xmlrpc_fault"](error)
+
+
+def _wsgi_xmlrpc(environ, start_response):
+    """Odoo 11 answers an XML-RPC request it cannot parse (a NUL byte, broken
+    XML, no length) with an HTTP 500: a 400 naming the problem instead."""
+    if environ.get("REQUEST_METHOD") != "POST" \
+            or not environ.get("PATH_INFO", "").startswith("/xmlrpc/"):
+        return _ORIGINAL["wsgi_xmlrpc"](environ, start_response)
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or "")
+        data = environ["wsgi.input"].read(length)
+        xmlrpc.client.loads(data)
+    except Exception as error:  # pylint: disable=broad-except
+        _logger.info("Refused a malformed XML-RPC request: %s", error)
+        return Response(
+            "Bad Request: the body is not a well-formed XML-RPC call (%s).\n"
+            % type(error).__name__, status=400,
+            mimetype="text/plain")(environ, start_response)
+    environ["wsgi.input"] = io.BytesIO(data)
+    return _ORIGINAL["wsgi_xmlrpc"](environ, start_response)
 
 
 def install():
     """Wrap Odoo's dispatch (idempotent)."""
     if _ORIGINAL:
         return
+    _ORIGINAL["wsgi_xmlrpc"] = wsgi_server.wsgi_xmlrpc
+    wsgi_server.wsgi_xmlrpc = _wsgi_xmlrpc
+    _ORIGINAL["xmlrpc_fault"] = wsgi_server.xmlrpc_handle_exception_int
+    wsgi_server.xmlrpc_handle_exception_int = _xmlrpc_fault
     _ORIGINAL["model"] = api.call_kw_model
     _ORIGINAL["multi"] = api.call_kw_multi
     _ORIGINAL["call_kw"] = api.call_kw

@@ -150,3 +150,12 @@ def binary_problem(value):
     if not isinstance(value, (str, bytes)):
         return ("binary", None)
     return None
+
+
+def method_name(method):
+    """The name a client calls ``method`` by: OCA auditlog and others patch
+    ``create``/``write``/``unlink`` with functions of other names, which keep the
+    original as ``origin``."""
+    while getattr(method, "origin", None) is not None:
+        method = method.origin
+    return method.__name__

@@ -55,6 +55,10 @@ UNCHECKED_METHODS = frozenset((
     "read", "exists", "check_access_rights", "check_access_rule",
     "check_field_access_rights",
 ))
+# models whose search filters out what the user may not see (the attachments and
+# messages of records one cannot read) instead of record rules; read_group's SQL
+# would count and group those too
+SEARCH_FILTERED_MODELS = frozenset(("ir.attachment", "mail.message"))
 WRITE_COMMANDS = (0, 1)
 LINK_COMMANDS = (4, 6)
 
@@ -228,6 +232,9 @@ class Base(InputChecks, models.AbstractModel):
         self._crm_check_paths(
             field_paths.domain_paths(domain) + field_paths.aggregate_names(fields)
             + field_paths.groupby_names(groupby) + field_paths.order_names(orderby))
+        if self._name in SEARCH_FILTERED_MODELS and not self._crm_is_su():
+            # their access is checked by search, which read_group's SQL skips
+            domain = [("id", "in", self.search(domain or []).ids)]
         return super(Base, self).read_group(
             domain, fields, groupby, offset=offset, limit=limit, orderby=orderby,
             lazy=lazy)
@@ -484,7 +491,10 @@ class Base(InputChecks, models.AbstractModel):
             default = _argument(args, kwargs, 0, "default")
             if default:
                 self._crm_check_client_vals(default)
-        elif name == "toggle_active" and self._ids and "active" in self._fields:
+        elif name == "toggle_active" and "active" not in self._fields:
+            raise UserError(_("%s records cannot be archived or restored.")
+                            % self._description)
+        elif name == "toggle_active" and self._ids:
             for record in self:
                 self._crm_check_client_vals({"active": not record.active}, record)
         return None
@@ -506,6 +516,9 @@ class Base(InputChecks, models.AbstractModel):
         try:
             self.check_access_rights("read")
             self.check_access_rule("read")
+            if self._name == "ir.attachment":
+                # an attachment is as readable as the record it is attached to
+                self.check("read")
         except AccessError:
             raise AccessError(_(
                 "You may not see this %s record, so you cannot act on it.")

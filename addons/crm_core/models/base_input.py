@@ -22,6 +22,8 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..lib import rpc_values
 
+# methods that take a list of field names to read: (position, keyword)
+FIELD_LIST_METHODS = {"read": (0, "fields"), "search_read": (1, "fields")}
 VALUE_METHODS = {"create": (0, "vals"), "write": (0, "vals"),
                  "copy": (0, "default"), "onchange": (0, "values")}
 
@@ -33,8 +35,12 @@ class InputChecks(object):
     def _crm_rpc_validate(self, method, args, kwargs):
         """Refuse a client's call of ``method`` with arguments it cannot take or
         values its fields cannot hold."""
-        name = method.__name__
+        name = rpc_values.method_name(method)
         _check_signature(self, method, args, kwargs)
+        if name in FIELD_LIST_METHODS:
+            position, keyword = FIELD_LIST_METHODS[name]
+            self._crm_check_field_names(
+                args[position] if len(args) > position else kwargs.get(keyword))
         if name not in VALUE_METHODS:
             return
         position, keyword = VALUE_METHODS[name]
@@ -48,6 +54,21 @@ class InputChecks(object):
         message = self._crm_vals_problem(vals, strict=name != "onchange")
         if message:
             raise ValidationError(message)
+
+    @api.model
+    def _crm_check_field_names(self, names):
+        """A list of fields to read names fields of the model (Odoo 11 answers
+        unknown names with the bare ids, even of records one may not read)."""
+        if not names:
+            return
+        if not isinstance(names, (list, tuple)) or not all(
+                isinstance(name, str) for name in names):
+            raise UserError(_("%(model)s: the fields to read must be a list of "
+                              "field names.") % {"model": self._description})
+        unknown = [name for name in names if name not in self._fields]
+        if unknown:
+            raise UserError(_("%(model)s has no field %(field)s.") % {
+                "model": self._description, "field": unknown[0][:80]})
 
     @api.model
     def _crm_vals_problem(self, vals, strict=True):
@@ -140,6 +161,6 @@ def _check_signature(model, method, args, kwargs):
     except TypeError as error:
         raise UserError(_(
             "%(method)s of %(model)s cannot be called with these arguments "
-            "(%(reason)s).") % {"method": method.__name__,
+            "(%(reason)s).") % {"method": rpc_values.method_name(method),
                                 "model": model._description,
                                 "reason": str(error)})

@@ -9,6 +9,7 @@ stored value no form can show). Each check here returns ``None`` for an acceptab
 value, or a problem: ``(kind, detail)`` with ``kind`` one of ``PROBLEMS``.
 """
 import math
+import re
 from datetime import datetime
 
 PROBLEMS = ("nul", "text", "number", "integer", "range", "long", "choice", "date",
@@ -24,6 +25,8 @@ INDEXED_CHAR_LIMIT = 800
 CHAR_LIMIT = 4000
 TEXT_LIMIT = 1000000
 X2MANY_CODES = {0: 3, 1: 3, 2: 2, 3: 2, 4: 2, 5: 1, 6: 3}
+_DATE_RE = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}"
+                      r"( [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?)?\Z")
 
 
 def _is_int(value):
@@ -83,20 +86,23 @@ def selection_problem(value, keys):
 
 
 def date_problem(value, with_time):
+    """Odoo parses the first 10 (date) or 19 (date and time, a date alone taken at
+    midnight) characters and hands the whole text to PostgreSQL: the text must be
+    ``YYYY-MM-DD`` with an optional ``HH:MM:SS[.ffffff]``, in ASCII digits (Python
+    reads "２０２６" as a year, PostgreSQL does not)."""
     if value is False or value is None:
         return None
     kind = "datetime" if with_time else "date"
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _DATE_RE.match(value):
         return (kind, None)
-    # Odoo reads the first 10 (date) or 19 (date and time) characters
-    formats = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d") if with_time else ("%Y-%m-%d",)
-    for fmt in formats:
-        try:
-            datetime.strptime(value[:19] if with_time else value[:10], fmt)
-            return None
-        except ValueError:
-            continue
-    return (kind, None)
+    text = value[:19]
+    if len(text) == 10:
+        text += " 00:00:00"
+    try:
+        datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return (kind, None)
+    return None
 
 
 def many2one_problem(value):
@@ -122,7 +128,7 @@ def x2many_problem(value, nested_problem):
                 return ("records", None)
             continue
         if not isinstance(command, (list, tuple)) or not command \
-                or command[0] not in X2MANY_CODES or isinstance(command[0], bool):
+                or not _is_int(command[0]) or command[0] not in X2MANY_CODES:
             return ("commands", None)
         code = command[0]
         if len(command) < X2MANY_CODES[code]:

@@ -8,12 +8,18 @@ name in an indexed column end as a traceback (or, for a selection, as a silently
 stored value no form can show). Each check here returns ``None`` for an acceptable
 value, or a problem: ``(kind, detail)`` with ``kind`` one of ``PROBLEMS``.
 """
+import base64
+import binascii
+import io
 import math
 import re
 from datetime import datetime
 
+from PIL import Image
+
 PROBLEMS = ("nul", "text", "number", "integer", "range", "long", "choice", "date",
-            "datetime", "record", "records", "commands", "binary", "nested")
+            "datetime", "record", "records", "commands", "binary", "nested",
+            "required", "image")
 # PostgreSQL int4, Odoo's integer column
 INT_MIN, INT_MAX = -2 ** 31, 2 ** 31 - 1
 # amounts, quantities and rates beyond this are typing errors or attacks, and their
@@ -155,4 +161,24 @@ def binary_problem(value):
         return None
     if not isinstance(value, (str, bytes)):
         return ("binary", None)
+    return None
+
+
+def image_problem(value):
+    """An image field (Odoo resizes ``image``, ``image_medium`` and
+    ``image_small`` with PIL on create and write): base64 of a picture PIL reads."""
+    problem = binary_problem(value)
+    if problem or not value:
+        return problem
+    try:
+        data = base64.b64decode(value)
+    except (binascii.Error, ValueError):
+        return ("image", None)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except Exception:  # pylint: disable=broad-except
+        # PIL raises OSError, SyntaxError, ValueError, struct.error... for a
+        # file that is no picture or a broken one
+        return ("image", None)
     return None

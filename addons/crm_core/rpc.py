@@ -12,8 +12,11 @@ Before the guard, the call's arguments and values are validated for every user,
 admin included (``base._crm_rpc_validate``, models/base_input.py); and what still goes
 wrong on a client's malformed input deep in Odoo (a value a domain compares with a
 column of another type, an unparsable argument) comes back as a clear ``UserError``
-rather than a traceback, with the traceback in the server log. Serialization failures
-(``OperationalError``) pass through untouched: Odoo retries those.
+rather than a traceback, with the traceback in the server log; what the database
+refuses (a required column left empty, an id of no record, an SQL constraint) is a
+``ValidationError`` for every caller, as Odoo's HTTP dispatch makes it.
+Serialization failures (``OperationalError``) pass through untouched: Odoo retries
+those.
 
 The wrapper is installed once per process when crm_core is imported; a database
 without crm_core has no ``_crm_rpc_guard`` on its models, and its calls go through
@@ -22,12 +25,14 @@ unchanged.
 import io
 import logging
 import xmlrpc.client
+from contextlib import closing
 
 import psycopg2
 
-from odoo import _, api, exceptions
-from odoo.exceptions import UserError
+from odoo import _, api, exceptions, sql_db
+from odoo.exceptions import UserError, ValidationError
 from odoo.service import wsgi_server
+from odoo.tools.translate import translate
 from werkzeug.wrappers import Response
 
 from .lib.rpc_values import method_name
@@ -108,12 +113,38 @@ def _answer(self, method, original, model, args, kwargs):
                 "(%(reason)s); nothing was saved.")
     try:
         return original(method, model, args, kwargs)
+    except psycopg2.IntegrityError as error:
+        # a required column left empty, an id of no record, a unique constraint:
+        # the answer Odoo's own dispatch (service.model.check) gives, for every
+        # caller of call_kw
+        constraint = _sql_constraint_message(self, error)
+        if constraint:
+            raise ValidationError(constraint)
+        _logger.info("%s.%s refused by the database (uid %s): %s", self._name,
+                     method_name(method), self.env.uid, _reason(error))
+        raise ValidationError(message % {"method": method_name(method),
+                                         "model": self._description,
+                                         "reason": _reason(error)})
     except INPUT_ERRORS as error:
         _logger.warning("%s.%s refused a malformed call (uid %s)", self._name,
                         method_name(method), self.env.uid, exc_info=True)
         raise UserError(message % {"method": method_name(method),
                                    "model": self._description,
                                    "reason": _reason(error)})
+
+
+def _sql_constraint_message(self, error):
+    """The message of the model's SQL constraint ``error`` violates, in the
+    user's language (read with a cursor of its own: the transaction is aborted),
+    or None."""
+    for key, source in self.pool._sql_error.items():
+        if key in (error.pgerror or ""):
+            lang = self.env.context.get("lang")
+            if not lang:
+                return source
+            with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
+                return translate(cr, False, "sql_constraint", lang, source) or source
+    return None
 
 
 def _reason(error):

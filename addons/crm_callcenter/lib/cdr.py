@@ -36,6 +36,7 @@ TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M:%S",
 UTC_FORMAT = "%Y-%m-%d %H:%M:%S"
 MAX_TEXT = 128
 _NUMBER_RE = re.compile(r"^[0-9+*#() .\-]{1,40}$")
+_SECONDS_RE = re.compile(r"\A[0-9]{1,7}\Z")
 
 
 def _(text):
@@ -119,6 +120,9 @@ def check_layout(column_map):
 
 
 def _to_utc(text, tz, column):
+    """A local time of the years 1900 to 2999 as naive UTC (a year outside them
+    is a typing error, and near years 1 and 9999 the conversion to UTC and the
+    end time computed from the duration would overflow)."""
     text = text.strip()
     if not text:
         return None
@@ -127,6 +131,8 @@ def _to_utc(text, tz, column):
             local = datetime.strptime(text, fmt)
         except ValueError:
             continue
+        if not 1900 <= local.year <= 2999:
+            break
         try:
             aware = tz.localize(local, is_dst=None)
         except (pytz.AmbiguousTimeError, pytz.NonExistentTimeError):
@@ -140,7 +146,7 @@ def _seconds(text, column):
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 7:
+    if not _SECONDS_RE.match(text):  # str.isdigit() is true for "²" too
         raise CdrError(_("%(column)s: %(value)r is not a number of seconds"),
                        {"column": column, "value": text})
     return int(text)

@@ -13,6 +13,7 @@ import re
 import xlrd
 
 from .phone import normalize_company_name, normalize_email, normalize_phone
+from .rpc_values import float_problem
 
 
 def _(text):
@@ -101,7 +102,12 @@ def read_table(filename, content):
                 continue
         else:
             raise ImportFileError(_("the CSV file is neither UTF-8 nor GB18030 text"))
-        table = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            table = [[_cell(c) for c in row]
+                     for row in csv.reader(io.StringIO(text))]
+        except csv.Error as error:  # a NUL byte, a cell over the csv module's limit
+            raise ImportFileError(_("the spreadsheet cannot be read: %(error)s"),
+                                  {"error": error})
     else:
         try:
             book = xlrd.open_workbook(file_contents=content)
@@ -145,13 +151,18 @@ def guess_mapping(headers, kind="customer"):
 
 
 def _amount(text):
-    """A number as people type it: "12,500", "￥8000", "3.5万" (ten thousands)."""
+    """A number as people type it: "12,500", "￥8000", "3.5万" (ten thousands).
+    Raises ValueError for text that is none, and for "nan", "inf" and amounts
+    beyond rpc_values.FLOAT_LIMIT (the import writes them to a numeric column)."""
     text = text.replace(",", "").replace("，", "").replace(" ", "")
     text = text.lstrip("¥￥$").rstrip("元")
     factor = 1
     if text.endswith("万"):
         text, factor = text[:-1], 10000
-    return float(text) * factor
+    amount = float(text) * factor
+    if float_problem(amount):
+        raise ValueError("%r is not an amount" % text)
+    return amount
 
 
 def validate_row(values, region="CN", kind="customer"):

@@ -118,7 +118,8 @@ def normalize_company_name(raw):
 
     Rule: NFKC and casefold, drop the legal suffixes at the end ("有限公司", "集团",
     "Co., Ltd", "GmbH", "Inc", ...) as long as a name remains, then remove every
-    space, punctuation mark and symbol.
+    space, punctuation mark and symbol; the key is NFKC again, since taking a space
+    out can join a combining mark to the letter before it ("C¸" is "ç").
     """
     if raw is None:
         return None
@@ -128,7 +129,7 @@ def normalize_company_name(raw):
         if shorter is None:
             break
         words = shorter
-    return "".join(words) or None
+    return _nfkc("".join(words)) or None
 
 
 def mask_phone(e164):

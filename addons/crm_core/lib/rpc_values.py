@@ -8,11 +8,18 @@ name in an indexed column end as a traceback (or, for a selection, as a silently
 stored value no form can show). Each check here returns ``None`` for an acceptable
 value, or a problem: ``(kind, detail)`` with ``kind`` one of ``PROBLEMS``.
 """
+import base64
+import binascii
+import io
 import math
+import re
 from datetime import datetime
 
+from PIL import Image
+
 PROBLEMS = ("nul", "text", "number", "integer", "range", "long", "choice", "date",
-            "datetime", "record", "records", "commands", "binary", "nested")
+            "datetime", "record", "records", "commands", "binary", "nested",
+            "required", "image")
 # PostgreSQL int4, Odoo's integer column
 INT_MIN, INT_MAX = -2 ** 31, 2 ** 31 - 1
 # amounts, quantities and rates beyond this are typing errors or attacks, and their
@@ -24,6 +31,8 @@ INDEXED_CHAR_LIMIT = 800
 CHAR_LIMIT = 4000
 TEXT_LIMIT = 1000000
 X2MANY_CODES = {0: 3, 1: 3, 2: 2, 3: 2, 4: 2, 5: 1, 6: 3}
+_DATE_RE = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}"
+                      r"( [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?)?\Z")
 
 
 def _is_int(value):
@@ -83,20 +92,23 @@ def selection_problem(value, keys):
 
 
 def date_problem(value, with_time):
+    """Odoo parses the first 10 (date) or 19 (date and time, a date alone taken at
+    midnight) characters and hands the whole text to PostgreSQL: the text must be
+    ``YYYY-MM-DD`` with an optional ``HH:MM:SS[.ffffff]``, in ASCII digits (Python
+    reads "２０２６" as a year, PostgreSQL does not)."""
     if value is False or value is None:
         return None
     kind = "datetime" if with_time else "date"
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _DATE_RE.match(value):
         return (kind, None)
-    # Odoo reads the first 10 (date) or 19 (date and time) characters
-    formats = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d") if with_time else ("%Y-%m-%d",)
-    for fmt in formats:
-        try:
-            datetime.strptime(value[:19] if with_time else value[:10], fmt)
-            return None
-        except ValueError:
-            continue
-    return (kind, None)
+    text = value[:19]
+    if len(text) == 10:
+        text += " 00:00:00"
+    try:
+        datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return (kind, None)
+    return None
 
 
 def many2one_problem(value):
@@ -122,7 +134,7 @@ def x2many_problem(value, nested_problem):
                 return ("records", None)
             continue
         if not isinstance(command, (list, tuple)) or not command \
-                or command[0] not in X2MANY_CODES or isinstance(command[0], bool):
+                or not _is_int(command[0]) or command[0] not in X2MANY_CODES:
             return ("commands", None)
         code = command[0]
         if len(command) < X2MANY_CODES[code]:
@@ -159,3 +171,23 @@ def method_name(method):
     while getattr(method, "origin", None) is not None:
         method = method.origin
     return method.__name__
+
+
+def image_problem(value):
+    """An image field (Odoo resizes ``image``, ``image_medium`` and
+    ``image_small`` with PIL on create and write): base64 of a picture PIL reads."""
+    problem = binary_problem(value)
+    if problem or not value:
+        return problem
+    try:
+        data = base64.b64decode(value)
+    except (binascii.Error, ValueError):
+        return ("image", None)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except Exception:  # pylint: disable=broad-except
+        # PIL raises OSError, SyntaxError, ValueError, struct.error... for a
+        # file that is no picture or a broken one
+        return ("image", None)
+    return None

@@ -10,7 +10,8 @@ Every client call passes through ``crm_core/rpc.py``, which asks the called mode
   fields (``lib/rpc_values.py``): text without NUL bytes and of a sane length, numbers
   that are numbers and finite, a selection key the field offers, dates that parse,
   record ids that are ids, well-formed one2many/many2many commands (checked on their
-  own model), and, for ``create`` and ``write``, no field the model does not have.
+  own model), images PIL can read, and, for ``create``, ``write`` and ``copy``, no
+  field the model does not have and no required field left empty.
 
 What is refused raises a ``ValidationError`` naming the field and the problem, in the
 user's language, before anything is written.
@@ -90,6 +91,9 @@ class InputChecks(object):
     @api.model
     def _crm_value_problem(self, field, value, strict):
         kind = field.type
+        if strict and field.required and kind != "boolean" and (
+                value is False or value is None):
+            return ("required", None)
         if kind == "char":
             limit = field.size or (rpc_values.INDEXED_CHAR_LIMIT if field.index
                                    else rpc_values.CHAR_LIMIT)
@@ -118,6 +122,8 @@ class InputChecks(object):
                 return ("nested", message) if message else None
             return rpc_values.x2many_problem(value, nested)
         if kind == "binary":
+            if field.name.startswith("image"):
+                return rpc_values.image_problem(value)
             return rpc_values.binary_problem(value)
         if kind == "reference":
             return rpc_values.text_problem(value, rpc_values.INDEXED_CHAR_LIMIT)
@@ -144,6 +150,8 @@ class InputChecks(object):
             "records": _("must be a list of record ids"),
             "commands": _("must be a list of ids or of one2many/many2many commands"),
             "binary": _("must be base64-encoded content"),
+            "required": _("is required"),
+            "image": _("must be a base64-encoded image (PNG, JPEG or GIF)"),
         }
         return _("%(field)s of %(model)s %(reason)s; nothing was saved.") % {
             "field": label, "model": self._description, "reason": reasons[kind]}

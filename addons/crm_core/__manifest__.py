@@ -19,6 +19,8 @@
         "contacts",
         "board",
         "hr",
+        # OCA: the field-change audit trail (issue 13)
+        "auditlog",
     ],
     "data": [
         "security/crm_core_security.xml",
@@ -26,6 +28,10 @@
         "security/crm_core_rules.xml",
         "security/crm_data_scope_rules.xml",
         "security/crm_sales_target_rules.xml",
+        "data/crm_audit_rules.xml",
+        "views/crm_audit_menus.xml",
+        "security/crm_login_security_rules.xml",
+        "views/crm_login_security_views.xml",
         "data/ir_sequence_data.xml",
         "data/crm_dictionary_data.xml",
         "data/crm_pool_data.xml",

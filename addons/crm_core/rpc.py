@@ -24,6 +24,7 @@ unchanged.
 """
 import io
 import logging
+import threading
 import xmlrpc.client
 from contextlib import closing
 
@@ -39,6 +40,9 @@ from .lib.rpc_values import method_name
 
 _logger = logging.getLogger(__name__)
 _ORIGINAL = {}
+# the client of the XML-RPC call this thread serves (Odoo's ``request`` is only set
+# for the routes of odoo.http): its address and user agent, for the login log
+_XMLRPC_CLIENT = threading.local()
 # what malformed input makes Odoo raise; a bug of ours raises these too, and is
 # logged with its traceback either way
 INPUT_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError,
@@ -189,12 +193,37 @@ def _xmlrpc_fault(error):
     return _ORIGINAL["xmlrpc_fault"](error)
 
 
+def client_info():
+    """(address, user agent, channel) of the client this thread serves: a route
+    of the web server ("web", "jsonrpc"), an XML-RPC call ("xmlrpc"), or nothing
+    (a cron, a shell: (None, None, "system"))."""
+    from odoo.http import request
+    if request:
+        httprequest = request.httprequest
+        channel = "jsonrpc" if httprequest.path.startswith("/jsonrpc") else "web"
+        return (httprequest.environ.get("REMOTE_ADDR"),
+                httprequest.environ.get("HTTP_USER_AGENT"), channel)
+    environ = getattr(_XMLRPC_CLIENT, "environ", None)
+    if environ is not None:
+        return (environ.get("REMOTE_ADDR"), environ.get("HTTP_USER_AGENT"),
+                "xmlrpc")
+    return None, None, "system"
+
+
 def _wsgi_xmlrpc(environ, start_response):
     """Odoo 11 answers an XML-RPC request it cannot parse (a NUL byte, broken
     XML, no length) with an HTTP 500: a 400 naming the problem instead."""
     if environ.get("REQUEST_METHOD") != "POST" \
             or not environ.get("PATH_INFO", "").startswith("/xmlrpc/"):
         return _ORIGINAL["wsgi_xmlrpc"](environ, start_response)
+    _XMLRPC_CLIENT.environ = environ
+    try:
+        return _checked_xmlrpc(environ, start_response)
+    finally:
+        _XMLRPC_CLIENT.environ = None
+
+
+def _checked_xmlrpc(environ, start_response):
     try:
         length = int(environ.get("CONTENT_LENGTH") or "")
         data = environ["wsgi.input"].read(length)

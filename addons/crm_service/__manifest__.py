@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/crm_service_security.xml",
         "data/ir_sequence_data.xml",
+        "data/crm_service_audit_rules.xml",
         "data/crm_dictionary_data.xml",
         "views/crm_service_ticket_views.xml",
         "views/crm_service_ticket_wizard_views.xml",

@@ -25,6 +25,7 @@ class CrmCallcenterCall(models.Model):
     customer, lead, ticket and campaign it concerns."""
 
     _name = "crm.callcenter.call"
+    _crm_customer_data = True  # exports need the right, and are logged
     _description = "Phone Call"
     _inherit = ["mail.thread"]
     _order = "start_date desc, id desc"

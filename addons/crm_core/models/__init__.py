@@ -56,3 +56,9 @@ from . import crm_care_holiday_date
 from . import crm_care_rule
 from . import crm_care_rule_budget
 from . import crm_care_action
+from . import auditlog
+from . import crm_login_log
+from . import crm_login_session
+from . import res_users_login
+from . import ir_http
+from . import res_config_settings

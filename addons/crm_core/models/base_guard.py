@@ -75,6 +75,9 @@ class Base(InputChecks, models.AbstractModel):
     _crm_guard_own = {}
     # a wizard that acts on context active ids of this model declares it here
     _crm_active_model = None
+    # records about customers (customers, leads, orders, tickets, calls...):
+    # exporting them needs crm_core.group_crm_export and is logged
+    _crm_customer_data = False
 
     # --- what is ours -----------------------------------------------------------------
 
@@ -126,6 +129,12 @@ class Base(InputChecks, models.AbstractModel):
 
     def _crm_is_su(self):
         return self.env.uid == SUPERUSER_ID
+
+    def _crm_model_name(self):
+        """The model's name in the user's language, for messages (an RPC call
+        without a context speaks the user's language, as ``_()`` does)."""
+        lang = self.env.lang or self.env.user.lang
+        return self.env["ir.model"].with_context(lang=lang)._get(self._name).name
 
     @api.model
     def _crm_may_set(self, name):
@@ -252,7 +261,20 @@ class Base(InputChecks, models.AbstractModel):
     @api.multi
     def export_data(self, fields_to_export, raw_data=False):
         self._crm_check_paths(field_paths.export_paths(fields_to_export))
-        return super(Base, self).export_data(fields_to_export, raw_data=raw_data)
+        # customer data: exporting it is a right of its own, and every export is
+        # logged in the audit trail
+        audited = any(klass.__dict__.get("_crm_customer_data")
+                      for klass in type(self).__mro__)
+        if audited and not self._crm_is_su() \
+                and not self.user_has_groups("crm_core.group_crm_export"):
+            raise AccessError(_(
+                "Exporting %s needs the right to export customer data; ask your "
+                "CRM administrator.") % self._crm_model_name())
+        result = super(Base, self).export_data(fields_to_export, raw_data=raw_data)
+        if audited and self:
+            self.env["auditlog.rule"]._crm_log_export(
+                self, [str(name) for name in fields_to_export or ()])
+        return result
 
     @api.multi
     def onchange(self, values, field_name, field_onchange):

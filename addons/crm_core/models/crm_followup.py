@@ -8,6 +8,7 @@ class CrmFollowup(models.Model):
     next follow-up dates; a next date creates an activity for the rep."""
 
     _name = "crm.followup"
+    _crm_customer_data = True  # exports need the right, and are logged
     _description = "Customer Follow-up"
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"

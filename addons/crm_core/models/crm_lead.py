@@ -17,6 +17,11 @@ class CrmLead(models.Model):
         **dict.fromkeys(("active", "lost_reason", "lost_reason_id", "competitor_id"),
                         ""))
     _crm_guard_own = {"user_id": "user", "team_id": "team", "active": "restore"}
+    _crm_customer_data = True
+    # the audit trail (models/auditlog.py)
+    _crm_audited_fields = (
+        "user_id", "team_id", "partner_id", "type", "stage_id", "planned_revenue",
+        "probability", "active", "lost_reason")
 
     phone_sanitized = fields.Char(
         "Phone (E.164)", compute="_compute_match_keys", store=True, index=True)

@@ -31,6 +31,11 @@ class ResPartner(models.Model):
                       "crm_core.group_sale_team_leader"),
         active="sales_team.group_sale_salesman")
     _crm_guard_own = {"user_id": "user", "team_id": "team"}
+    _crm_customer_data = True
+    # the audit trail (models/auditlog.py)
+    _crm_audited_fields = (
+        "user_id", "team_id", "pool_id", "pool_state", "date_owned", "customer",
+        "customer_level_id", "lifecycle_state", "credit_limit", "active")
 
     customer_code = fields.Char(copy=False, index=True, readonly=True)
     customer_level_id = fields.Many2one(

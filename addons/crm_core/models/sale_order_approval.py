@@ -39,6 +39,11 @@ class SaleOrder(models.Model):
     quotation is refused."""
 
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+    _crm_customer_data = True
+    # the audit trail of quotations (models/auditlog.py): approval and amounts
+    _crm_audited_fields = (
+        "state", "approval_state", "user_id", "team_id", "partner_id",
+        "amount_untaxed", "max_discount", "margin_percent")
 
     max_discount = fields.Float(
         "Highest Line Discount (%)", compute="_compute_max_discount", store=True,

@@ -33,6 +33,10 @@ class CrmServiceCompensation(models.Model):
     Amounts are seen and set only by service managers and finance."""
 
     _name = "crm.service.compensation"
+    # the audit trail (crm_core/models/auditlog.py)
+    _crm_audited_fields = (
+        "state", "compensation_type", "quantity", "amount", "partner_id",
+        "approved_date", "done_date", "invoice_id", "coupon_id")
     _description = "Complaint Compensation"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"

@@ -70,6 +70,12 @@ class CrmServiceTicket(models.Model):
         ("user_id", "team_id", "response_deadline", "resolve_deadline"),
         "crm_core.group_service_manager")
     _crm_guard_own = {"user_id": "user"}
+    _crm_customer_data = True  # exports need the right, and are logged
+    # the audit trail (crm_core/models/auditlog.py): dispatch, state and the SLA
+    _crm_audited_fields = (
+        "state", "priority", "user_id", "team_id", "partner_id", "response_deadline",
+        "resolve_deadline", "first_response_date", "resolved_date", "closed_date",
+        "sla_state")
 
     number = fields.Char(
         required=True, readonly=True, copy=False, index=True, default="/",

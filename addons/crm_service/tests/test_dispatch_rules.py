@@ -204,8 +204,10 @@ class TestLeastLoaded(DispatchCase):
                 measured.action_dispatch_by_rules()
             counts.append(counter.count)
             self.assertEqual(measured.team_id, team)
-        self.assertEqual(counts[0], counts[1],
-                         "2 members: %d queries, 25 members: %d" % tuple(counts))
+        # one query of slack: the audit trail names the new assignee, whose name
+        # the cache may or may not hold already; a query per member would be 23
+        self.assertLessEqual(abs(counts[0] - counts[1]), 1,
+                             "2 members: %d queries, 25 members: %d" % tuple(counts))
 
 
 class TestRuleSecurity(DispatchCase):

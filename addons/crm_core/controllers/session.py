@@ -1,0 +1,38 @@
+"""Logging out ends the session in the sessions list; the login page says why a
+login was refused (locked out, password below the policy) instead of "Wrong
+login/password"."""
+from odoo import _, http
+from odoo.addons.web.controllers import main
+from odoo.http import request
+
+
+class Session(main.Session):
+
+    @http.route()
+    def logout(self, redirect="/web"):
+        if request.session.uid and "crm.login.session" in request.registry:
+            request.env["crm.login.session"].sudo()._crm_end(request.session.sid)
+        return super(Session, self).logout(redirect=redirect)
+
+
+class Home(main.Home):
+
+    @http.route()
+    def web_login(self, redirect=None, **kw):
+        response = super(Home, self).web_login(redirect=redirect, **kw)
+        login = request.params.get("login")
+        qcontext = getattr(response, "qcontext", None)
+        if request.httprequest.method == "POST" and login and qcontext \
+                and qcontext.get("error") and "crm.login.log" in request.registry:
+            last = request.env["crm.login.log"].sudo().search(
+                [("login", "=", login)], limit=1)
+            if last.result == "locked":
+                minutes = last._crm_setting("crm_core.login_lockout_minutes")
+                qcontext["error"] = _(
+                    "Too many failed attempts: this login is locked for %s "
+                    "minutes. Try again later or ask your administrator.") % minutes
+            elif last.result == "weak":
+                qcontext["error"] = _(
+                    "Your password is below the password policy: ask your "
+                    "administrator to set a new one.")
+        return response

@@ -16,7 +16,11 @@ rather than a traceback, with the traceback in the server log; what the database
 refuses (a required column left empty, an id of no record, an SQL constraint) is a
 ``ValidationError`` for every caller, as Odoo's HTTP dispatch makes it.
 Serialization failures (``OperationalError``) pass through untouched: Odoo retries
-those.
+those. Its XML-RPC and JSON-RPC dispatch (``service.model.execute``) runs the retry
+in the environments of the failed attempt, whose records still wait to be
+recomputed on the closed cursor ("Unable to use a closed cursor"): each retry here
+starts clean, as the web client's dispatch does, and a call that still conflicts
+after Odoo's last try is told so in the user's language, not with a server error.
 
 The wrapper is installed once per process when crm_core is imported; a database
 without crm_core has no ``_crm_rpc_guard`` on its models, and its calls go through
@@ -30,8 +34,9 @@ from contextlib import closing
 
 import psycopg2
 
-from odoo import _, api, exceptions, sql_db
+from odoo import _, api, exceptions, http, sql_db
 from odoo.exceptions import UserError, ValidationError
+from odoo.service import model as service_model
 from odoo.service import wsgi_server
 from odoo.tools.translate import translate
 from werkzeug.wrappers import Response
@@ -238,10 +243,69 @@ def _checked_xmlrpc(environ, start_response):
     return _ORIGINAL["wsgi_xmlrpc"](environ, start_response)
 
 
+def _execute(db, uid, obj, method, *args, **kw):
+    """``service.model.execute`` whose retries start from clean environments."""
+    attempts = []
+
+    def attempt(dbname, *a, **k):
+        if attempts:
+            # what the web client's dispatch does before its retry
+            # (http.WebRequest._call_function): forget the failed attempt's cache
+            # and pending recomputations, which belong to its closed cursor
+            environments = getattr(api.Environment._local, "environments", None)
+            if environments is not None:
+                environments.cache.invalidate()
+                environments.todo.clear()
+        attempts.append(dbname)
+        return _ORIGINAL["execute_raw"](dbname, *a, **k)
+    try:
+        result = service_model.check(attempt)(db, uid, obj, method, *args, **kw)
+    except psycopg2.OperationalError as error:
+        if error.pgcode not in service_model.PG_CONCURRENCY_ERRORS_TO_RETRY:
+            raise
+        _logger.info("%s.%s still conflicted after %d tries (uid %s)", obj,
+                     method, len(attempts), uid)
+        raise UserError(_busy_message(db, uid, kw.get("context")))
+    # XML-RPC cannot send None: a method that returns nothing answers False
+    return False if result is None else result
+
+
+def _call_function(self, *args, **kwargs):
+    """The web client's routes (``http.WebRequest._call_function``): a call that
+    still conflicts after Odoo's last retry is a message, not a server error."""
+    try:
+        return _ORIGINAL["call_function"](self, *args, **kwargs)
+    except psycopg2.OperationalError as error:
+        if not self.db or \
+                error.pgcode not in service_model.PG_CONCURRENCY_ERRORS_TO_RETRY:
+            raise
+        _logger.info("%s still conflicted after Odoo's retries (uid %s)",
+                     self.httprequest.path, self.uid)
+        raise UserError(_busy_message(self.db, self.uid,
+                                      (kwargs.get("kwargs") or {}).get("context")))
+
+
+def _busy_message(dbname, uid, context):
+    """The message for a call that kept conflicting with others, in the caller's
+    language (read on a cursor of its own: the request's is gone)."""
+    with closing(sql_db.db_connect(dbname).cursor()) as cr:
+        context = dict(context or {})
+        if not context.get("lang") and uid:
+            context["lang"] = api.Environment(cr, uid, {})["res.users"].browse(
+                uid).lang
+        return _("Others changed the same records at the same moment, again and "
+                 "again; nothing was saved. Try again.")
+
+
 def install():
     """Wrap Odoo's dispatch (idempotent)."""
     if _ORIGINAL:
         return
+    _ORIGINAL["call_function"] = http.WebRequest._call_function
+    http.WebRequest._call_function = _call_function
+    _ORIGINAL["execute"] = service_model.execute
+    _ORIGINAL["execute_raw"] = service_model.execute.__wrapped__
+    service_model.execute = _execute
     _ORIGINAL["wsgi_xmlrpc"] = wsgi_server.wsgi_xmlrpc
     wsgi_server.wsgi_xmlrpc = _wsgi_xmlrpc
     _ORIGINAL["xmlrpc_fault"] = wsgi_server.xmlrpc_handle_exception_int

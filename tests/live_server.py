@@ -1,0 +1,117 @@
+"""A real Odoo server for tests that need real transactions: a process of its own
+on the suite's database (``CRM_TEST_DB``), threaded as the demo runs, on a free
+port, with its log in a file the test can read. Requests commit, retry on
+serialization failures and run in parallel, as in production; the test commits its
+fixtures through XML-RPC too and removes them afterwards.
+
+    with LiveServer() as server:
+        uid = server.login("admin", "admin")
+        server.xmlrpc(uid, "admin", "res.partner", "search", [[]])
+"""
+import configparser
+import json
+import os
+import socket
+import subprocess
+import time
+import xmlrpc.client
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+LOG_DIR = ROOT / "var" / "log"
+START_TIMEOUT = 120
+
+
+def _env(name):
+    value = os.environ.get(name)
+    if not value:
+        raise AssertionError("%s is not set: run the suite through ./scripts/test" % name)
+    return value
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+
+    def __init__(self, name="live"):
+        self.name = name
+        self.db = _env("CRM_TEST_DB")
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.log = LOG_DIR / ("test-%s-server.log" % name)
+        self.conf = LOG_DIR / ("test-%s-server.conf" % name)
+        self.process = None
+
+    def __enter__(self):
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        conf = configparser.ConfigParser(interpolation=None)
+        conf.read(_env("CRM_TEST_CONF"))
+        conf["options"].update({
+            "http_port": str(self.port), "workers": "0", "max_cron_threads": "0",
+            "log_level": "info", "dbfilter": "^%s$" % self.db})
+        with self.conf.open("w") as handle:
+            conf.write(handle)
+        if self.log.exists():
+            self.log.unlink()
+        self.output = (LOG_DIR / ("test-%s-server.out" % self.name)).open("w")
+        self.process = subprocess.Popen(
+            _env("CRM_TEST_ODOO").split() + [
+                "-c", str(self.conf), "-d", self.db, "--logfile", str(self.log)],
+            stdout=self.output, stderr=subprocess.STDOUT)
+        deadline = time.time() + START_TIMEOUT
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError("the server stopped at start: %s%s" % (
+                    Path(self.output.name).read_text()[-2000:], self.log_text()[-3000:]))
+            try:
+                answer = requests.post(self.url + "/web/webclient/version_info",
+                                       json={"params": {}}, timeout=5)
+                if answer.status_code == 200:
+                    # the registry loads with the first request of the database
+                    self.login("admin", "admin")
+                    return self
+            except (requests.ConnectionError, requests.Timeout, ConnectionError):
+                pass
+            time.sleep(0.5)
+        self.__exit__(None, None, None)
+        raise AssertionError("the server did not answer within %ss" % START_TIMEOUT)
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process:
+            self.output.close()
+
+    def log_text(self):
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    # --- clients ----------------------------------------------------------------
+
+    def login(self, login, password):
+        common = xmlrpc.client.ServerProxy(self.url + "/xmlrpc/2/common")
+        return common.login(self.db, login, password)
+
+    def xmlrpc(self, uid, password, model, method, args, kwargs=None):
+        proxy = xmlrpc.client.ServerProxy(self.url + "/xmlrpc/2/object", allow_none=True)
+        return proxy.execute_kw(self.db, uid, password, model, method, args, kwargs or {})
+
+    def jsonrpc(self, uid, password, model, method, args, kwargs=None):
+        """(result, error) of a JSON-RPC ``execute_kw``; error is the JSON error."""
+        answer = requests.post(self.url + "/jsonrpc", timeout=120, json={
+            "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                "service": "object", "method": "execute_kw",
+                "args": [self.db, uid, password, model, method, args, kwargs or {}]}})
+        answer.raise_for_status()
+        body = json.loads(answer.text)
+        return body.get("result"), body.get("error")

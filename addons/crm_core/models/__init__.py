@@ -56,3 +56,8 @@ from . import crm_care_holiday_date
 from . import crm_care_rule
 from . import crm_care_rule_budget
 from . import crm_care_action
+from . import crm_recycle_mixin
+from . import crm_recycle_bin
+from . import res_partner_recycle
+from . import crm_lead_recycle
+from . import res_config_settings

@@ -92,6 +92,7 @@
         "demo/crm_funnel_demo.xml",
         "demo/crm_assignment_demo.xml",
         "demo/crm_marketing_demo.xml",
+        "demo/crm_recycle_bin_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -31,12 +31,12 @@ class CrmRecycleBin(models.Model):
         [("res.partner", "Customer / Contact"), ("crm.lead", "Lead / Opportunity")],
         "Kind", required=True, readonly=True, index=True)
     res_id = fields.Integer("Record ID", required=True, readonly=True, index=True)
-    deleted_by_id = fields.Many2one("res.users", "Deleted By", required=True,
+    deleted_by_id = fields.Many2one("res.users", required=True,
                                     readonly=True, index=True, ondelete="restrict")
-    deleted_at = fields.Datetime("Deleted On", required=True, readonly=True,
-                                 index=True)
+    deleted_at = fields.Datetime(
+        "Deleted On", required=True, readonly=True, index=True)
     purge_date = fields.Datetime(
-        "Purge Date", compute="_compute_purge_date",
+        compute="_compute_purge_date",
         help="When the daily job deletes the record for good, after the retention "
              "set in the CRM settings; empty when the bin keeps it until a manager "
              "purges it.")
@@ -247,6 +247,13 @@ class CrmRecycleBin(models.Model):
                     raise UserError(_("%(record)s cannot be purged: %(reason)s") % {
                         "record": entry.name, "reason": reason})
                 entry.write({"purge_error": reason[:2000]})
+
+    @api.model
+    def _demo_delete(self, res_model, ids, user_id):
+        """Demo data: ``user_id`` deletes these records (once)."""
+        records = self.env[res_model].browse(ids).exists()._crm_with_deleted() \
+            .filtered(lambda record: not record.crm_deleted_at)
+        records.with_env(self.env(user=user_id)).unlink()
 
     @api.model
     def _cron_purge(self):

@@ -32,11 +32,15 @@ Why a soft delete, after reading the four models:
   purge delete for real; so does deleting a contact that is a user's own partner.
   A company's contacts go to the bin with it, on the same entry.
 """
+import logging
+
 import psycopg2
 from psycopg2 import sql
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
 
 # a context value no client can send (RPC contexts are plain JSON/XML data)
 _BIN = object()
@@ -117,7 +121,7 @@ class CrmRecycleMixin(models.AbstractModel):
                 trial.unlink()
                 raise _DryRun()
         except _DryRun:
-            pass
+            _logger.debug("trial delete of %s%s rolled back", self._name, self.ids)
         except psycopg2.IntegrityError:
             raise UserError(_(
                 "%(model)s %(names)s cannot be deleted: other records still need "

@@ -21,7 +21,8 @@ class ResConfigSettings(models.TransientModel):
 
     @api.multi
     def set_values(self):
-        super(ResConfigSettings, self).set_values()
+        res = super(ResConfigSettings, self).set_values()
         # sudo: settings are saved by administrators (Settings is theirs)
         self.env["ir.config_parameter"].sudo().set_param(
             RETENTION_PARAM, str(max(self.crm_recycle_retention_days, 0)))
+        return res

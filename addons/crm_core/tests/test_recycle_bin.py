@@ -27,11 +27,13 @@ class RecycleCase(CrmTestMixin, SavepointCase):
         cls.env = cls.env(context=dict(cls.env.context, lang="en_US"))
         cls.team = cls.env["crm.team"].create({"name": "Recycle Team"})
         cls.other_team = cls.env["crm.team"].create({"name": "Recycle Other Team"})
-        cls.rep = cls.new_user("recycle_rep", SALESMAN, sale_team_id=cls.team.id)
+        cls.rep = cls.new_user("recycle_rep", SALESMAN, sale_team_id=cls.team.id,
+                               lang="en_US")
         cls.rep2 = cls.new_user("recycle_rep2", SALESMAN,
-                                sale_team_id=cls.other_team.id)
+                                sale_team_id=cls.other_team.id, lang="en_US")
         cls.manager = cls.new_user(
-            "recycle_manager", ["base.group_user", "sales_team.group_sale_manager"])
+            "recycle_manager", ["base.group_user", "sales_team.group_sale_manager"],
+            lang="en_US")
         cls.other_company = cls.env["res.company"].create(
             {"name": "Recycle Other Company"})
         cls.foreign_manager = cls.new_user(

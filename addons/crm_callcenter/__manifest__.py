@@ -11,6 +11,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/crm_callcenter_security.xml",
+        "security/crm_callcenter_recycle_rules.xml",
         "views/crm_callcenter_menus.xml",
         "security/crm_callcenter_acd_security.xml",
         "data/crm_callcenter_call_reason_data.xml",

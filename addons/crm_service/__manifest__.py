@@ -13,6 +13,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/crm_service_security.xml",
+        "security/crm_service_recycle_rules.xml",
         "data/ir_sequence_data.xml",
         "data/crm_service_audit_rules.xml",
         "data/crm_dictionary_data.xml",

@@ -32,3 +32,5 @@ from . import crm_service_ticket_dial
 from . import crm_callcenter_cdr_import
 from . import crm_callcenter_cdr_import_column
 from . import crm_callcenter_cdr_import_error
+from . import crm_callcenter_call_recycle
+from . import crm_recycle_bin

@@ -61,4 +61,9 @@ from . import crm_login_log
 from . import crm_login_session
 from . import res_users_login
 from . import ir_http
+from . import crm_recycle_mixin
+from . import crm_recycle_bin
+from . import res_partner_recycle
+from . import crm_lead_recycle
 from . import res_config_settings
+from . import res_config_settings_recycle

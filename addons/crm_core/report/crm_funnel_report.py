@@ -92,4 +92,5 @@ class CrmFunnelReport(models.Model):
                             AND (xs.sequence, xs.name, xs.id)
                                 > (s.sequence, s.name, s.id))
                      THEN 1 ELSE 0 END AS advanced) n
+                 WHERE l.crm_deleted_at IS NULL
             )""").format(sql.Identifier(self._table)))

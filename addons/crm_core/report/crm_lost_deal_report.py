@@ -55,4 +55,5 @@ class CrmLostDealReport(models.Model):
                        COALESCE(l.planned_revenue, 0.0) AS lost_revenue
                   FROM crm_lead l
                  WHERE NOT l.active AND l.probability = 0
+                   AND l.crm_deleted_at IS NULL
             )""").format(sql.Identifier(self._table)))

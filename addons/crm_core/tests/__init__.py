@@ -12,3 +12,4 @@ from . import test_lib_sms_sign
 from . import test_lib_care_calendar
 from . import test_lib_field_paths
 from . import test_client_guard
+from . import test_recycle_bin

@@ -37,3 +37,5 @@ from . import account_invoice
 from . import sale_order
 from . import sale_order_line
 from . import res_partner_care
+from . import crm_service_ticket_recycle
+from . import crm_recycle_bin

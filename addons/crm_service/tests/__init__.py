@@ -15,3 +15,4 @@ from . import test_field_visits
 from . import test_compensation
 from . import test_return_visit
 from . import test_care_complaint
+from . import test_ticket_recycle

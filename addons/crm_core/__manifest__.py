@@ -31,6 +31,7 @@
         "data/crm_pool_data.xml",
         "data/crm_data_scope_data.xml",
         "data/ir_cron_data.xml",
+        "views/assets.xml",
         "views/crm_data_scope_views.xml",
         "views/crm_dictionary_views.xml",
         "views/crm_followup_views.xml",

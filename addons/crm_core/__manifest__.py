@@ -40,6 +40,7 @@
         "data/crm_recycle_data.xml",
         "data/ir_cron_data.xml",
         "views/crm_recycle_bin_views.xml",
+        "views/assets.xml",
         "views/crm_data_scope_views.xml",
         "views/crm_dictionary_views.xml",
         "views/crm_followup_views.xml",

@@ -14,7 +14,9 @@ class CrmServiceArticleVersion(models.Model):
                                  ondelete="cascade", readonly=True)
     version = fields.Integer(required=True, readonly=True)
     title = fields.Char(required=True, readonly=True)
-    body = fields.Html(readonly=True, sanitize=False)
+    # sanitized as the article's body is (issue 13): the article's text passes
+    # unchanged, and a version written over RPC cannot carry scripts into the form
+    body = fields.Html(readonly=True)
     author_id = fields.Many2one("res.users", readonly=True,
                                 help="Who wrote this version.")
     date = fields.Datetime(readonly=True, help="When this version was written.")

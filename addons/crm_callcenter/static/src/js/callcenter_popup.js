@@ -18,6 +18,7 @@ var AbstractField = require('web.AbstractField');
 var bus = require('bus.bus').bus;
 var core = require('web.core');
 var fieldRegistry = require('web.field_registry');
+var isSafeUrl = require('crm_core.safe_url').isSafeUrl;
 var session = require('web.session');
 var SystrayMenu = require('web.SystrayMenu');
 var Widget = require('web.Widget');
@@ -196,13 +197,18 @@ var StatusMenu = Widget.extend({
 SystrayMenu.Items.push(StatusMenu);
 
 /**
- * The recording of a call, played in the form (HTML5 audio).
+ * The recording of a call, played in the form (HTML5 audio); a URL that is no
+ * web address (javascript:, data:) is shown as text, never played nor linked.
  */
 var AudioField = AbstractField.extend({
     supportedFieldTypes: ['char'],
     _render: function () {
         this.$el.empty();
         if (!this.value) {
+            return;
+        }
+        if (!isSafeUrl(this.value)) {
+            $('<span class="o_crm_callcenter_bad_url"/>').text(this.value).appendTo(this.$el);
             return;
         }
         $('<audio controls="controls" preload="none" class="o_crm_callcenter_audio"/>')

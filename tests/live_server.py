@@ -27,7 +27,8 @@ START_TIMEOUT = 120
 def _env(name):
     value = os.environ.get(name)
     if not value:
-        raise AssertionError("%s is not set: run the suite through ./scripts/test" % name)
+        raise AssertionError("%s is not set: run the suite through ./scripts/test"
+                             % name)
     return value
 
 
@@ -68,7 +69,8 @@ class LiveServer:
         while time.time() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError("the server stopped at start: %s%s" % (
-                    Path(self.output.name).read_text()[-2000:], self.log_text()[-3000:]))
+                    Path(self.output.name).read_text()[-2000:],
+                    self.log_text()[-3000:]))
             try:
                 answer = requests.post(self.url + "/web/webclient/version_info",
                                        json={"params": {}}, timeout=5)
@@ -103,8 +105,10 @@ class LiveServer:
         return common.login(self.db, login, password)
 
     def xmlrpc(self, uid, password, model, method, args, kwargs=None):
-        proxy = xmlrpc.client.ServerProxy(self.url + "/xmlrpc/2/object", allow_none=True)
-        return proxy.execute_kw(self.db, uid, password, model, method, args, kwargs or {})
+        proxy = xmlrpc.client.ServerProxy(self.url + "/xmlrpc/2/object",
+                                          allow_none=True)
+        return proxy.execute_kw(self.db, uid, password, model, method, args,
+                                kwargs or {})
 
     def jsonrpc(self, uid, password, model, method, args, kwargs=None):
         """(result, error) of a JSON-RPC ``execute_kw``; error is the JSON error."""

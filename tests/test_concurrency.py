@@ -225,7 +225,8 @@ class TestConcurrentUsers(unittest.TestCase):
         owners = {row["id"]: row["user_id"] and row["user_id"][0]
                   for row in self.admin("res.partner", "read",
                                         [self.pool_customers, ["user_id"]])}
-        self.assertTrue(all(owners[p] in self.reps for p in self.pool_customers), owners)
+        self.assertTrue(all(owners[p] in self.reps for p in self.pool_customers),
+                        owners)
         per_rep = {}
         for owner in owners.values():
             per_rep[owner] = per_rep.get(owner, 0) + 1

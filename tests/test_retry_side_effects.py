@@ -114,7 +114,8 @@ class TestSideEffectsOnce(unittest.TestCase):
 
     @classmethod
     def _fixtures(cls):
-        ref = lambda xmlid: cls.admin("ir.model.data", "xmlid_to_res_id", [xmlid])
+        def ref(xmlid):
+            return cls.admin("ir.model.data", "xmlid_to_res_id", [xmlid])
         cls.user = cls.make("res.users", {
             "name": "Retry Agent", "login": "retry_agent", "password": PASSWORD,
             "email": "retry_agent@example.com", "lang": "en_US",

@@ -11,6 +11,7 @@ class Session(main.Session):
     @http.route()
     def logout(self, redirect="/web"):
         if request.session.uid and "crm.login.session" in request.registry:
+            # sudo: the sessions list is the system's; ends only this session
             request.env["crm.login.session"].sudo()._crm_end(request.session.sid)
         return super(Session, self).logout(redirect=redirect)
 
@@ -24,6 +25,7 @@ class Home(main.Home):
         qcontext = getattr(response, "qcontext", None)
         if request.httprequest.method == "POST" and login and qcontext \
                 and qcontext.get("error") and "crm.login.log" in request.registry:
+            # sudo: the log is the system's; the page reads why this login failed
             last = request.env["crm.login.log"].sudo().search(
                 [("login", "=", login)], limit=1)
             if last.result == "locked":

@@ -47,10 +47,12 @@ class AuditlogRule(models.Model):
             rule_model = self.env["auditlog.rule"]
             record = create_full.origin(self, vals, **kwargs)
             names = rule_model.get_auditlog_fields(self)
+            # sudo: the log holds every audited field, readable by the user or not
             snapshot = record.sudo()
             new_values = {record.id: {
                 name: field.convert_to_read(snapshot[name], snapshot)
                 for name, field in record._fields.items() if name in names}}
+            # sudo: see above
             rule_model.sudo().create_logs(
                 self.env.uid, self._name, record.ids, "create", None, new_values,
                 {"log_type": log_type})
@@ -84,8 +86,10 @@ class AuditlogRule(models.Model):
         50 opportunities costs the queries of one, not 50 times auditlog's
         create per log and per line."""
         cr = self.env.cr
+        # sudo: the audit trail is written by the system, not the user
         model = self.env["ir.model"].sudo().browse(
             self.pool._auditlog_model_cache[res_model])
+        # sudo: see above
         names = dict(self.env[res_model].sudo().browse(list(changes)).name_get())
         request_id = self.env["auditlog.http.request"].current_http_request()
         session_id = self.env["auditlog.http.session"].current_http_session()
@@ -146,7 +150,9 @@ class AuditlogRule(models.Model):
         self.pool._auditlog_model_cache = getattr(
             self.pool, "_auditlog_model_cache", {})
         self.pool._auditlog_model_cache.setdefault(records._name, model_id)
+        # sudo: the audit trail is written by the system, not the user
         request = self.env["auditlog.http.request"].sudo()
+        # sudo: see above
         session = self.env["auditlog.http.session"].sudo()
         # sudo: the log is the system's, written for any user who exports
         self.env["auditlog.log"].sudo().create({
@@ -217,6 +223,7 @@ def _relation_texts(rule, model, changes, old_values, new_values):
         for values in (old_values, new_values):
             for res_id in changes:
                 ids.update((values.get(res_id) or {}).get(fname) or ())
+        # sudo: names of the linked records as the log records them
         related = rule.env[field["relation"]].sudo()
         existing = related.browse(related._search([("id", "in", list(ids))]))
         found = dict(existing.name_get())

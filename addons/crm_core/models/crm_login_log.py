@@ -54,6 +54,7 @@ class CrmLoginLog(models.Model):
 
     @api.model
     def _crm_setting(self, key):
+        # sudo: a system parameter; only its bounded value is used
         return setting(self.env["ir.config_parameter"].sudo().get_param(key), key)
 
     @api.model

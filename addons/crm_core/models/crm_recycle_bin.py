@@ -73,6 +73,7 @@ class CrmRecycleBin(models.Model):
     def _compute_related_count(self):
         # sudo: the count, not the data, of a field kept for the restore
         for entry in self:
+            # sudo: counts rows the entry keeps; names none
             entry.related_count = len(entry.sudo()._related_rows())
 
     # --- CRUD ------------------------------------------------------------------

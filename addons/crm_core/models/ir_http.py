@@ -19,6 +19,7 @@ class IrHttp(models.AbstractModel):
         if session.uid and session.db and "crm.login.session" in request.registry:
             ip, agent, __ = client_info()
             path = request.httprequest.path
+            # sudo: the sessions list is the system's; checks this session only
             Sessions = request.env(user=session.uid)["crm.login.session"].sudo()
             if not Sessions._crm_check_request(
                     session.sid, session.uid, ip, agent,

@@ -29,6 +29,7 @@ class ResPartner(models.Model):
                                        ("id", "not in", self.ids)])
         children = self.browse(children.ids)._crm_recycle_eligible()
         related = {}
+        # sudo: the company's contacts go with it, as unlink cascades them
         for child in children.sudo():
             top = child.parent_id
             while top and top.id not in self.ids:

@@ -4,3 +4,4 @@ from . import unsubscribe
 from . import sms
 from . import plain_json
 from . import session
+from . import database

@@ -281,8 +281,28 @@ def _call_function(self, *args, **kwargs):
             raise
         _logger.info("%s still conflicted after Odoo's retries (uid %s)",
                      self.httprequest.path, self.uid)
-        raise UserError(_busy_message(self.db, self.uid,
-                                      (kwargs.get("kwargs") or {}).get("context")))
+        # the call's context (/web/dataset/call_kw carries it in its kwargs; JSON
+        # routes' own "context" parameter is the request's)
+        context = (kwargs.get("kwargs") or {}).get("context") or self.context
+        raise UserError(_busy_message(self.db, self.uid, context))
+
+
+def _json_response(self, result=None, error=None):
+    """JSON-RPC errors without tracebacks: Odoo 11 sends the server's traceback
+    with every error (the web client shows it for unexpected ones). To clients of
+    the /jsonrpc API, as over XML-RPC, an error says what the user may know; an
+    unexpected one is logged (Odoo's handler did) and named only by its type."""
+    if error is not None and self.httprequest.path.startswith("/jsonrpc"):
+        data = error.get("data")
+        if isinstance(data, dict):
+            data["debug"] = ""
+            if data.get("exception_type") == "internal_error":
+                kind = data.get("name", "").rsplit(".", 1)[-1]
+                data["message"] = (
+                    "Server error: the request could not be completed (%s); the "
+                    "details are in the server's log." % kind)
+                data["arguments"] = [data["message"]]
+    return _ORIGINAL["json_response"](self, result=result, error=error)
 
 
 def _busy_message(dbname, uid, context):
@@ -301,6 +321,8 @@ def install():
     """Wrap Odoo's dispatch (idempotent)."""
     if _ORIGINAL:
         return
+    _ORIGINAL["json_response"] = http.JsonRequest._json_response
+    http.JsonRequest._json_response = _json_response
     _ORIGINAL["call_function"] = http.WebRequest._call_function
     http.WebRequest._call_function = _call_function
     _ORIGINAL["execute"] = service_model.execute

@@ -49,3 +49,27 @@ class TestDatabaseManager(HttpCase):
             self.assertIn("master", page.text.lower())
         finally:
             config["list_db"] = saved
+
+    def test_json_rpc_errors_carry_no_traceback(self):
+        def call(service, method, args):
+            return requests.post(self.base_url + "/jsonrpc", timeout=60, json={
+                "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                    "service": service, "method": method, "args": args}}).json()
+        saved = config.get("list_db")
+        try:
+            config["list_db"] = False
+            with self.served():
+                denied = call("db", "list", [])["error"]["data"]
+                broken = call("db", "list", [1, 2, 3])["error"]["data"]
+                wrong = call("object", "execute_kw", [
+                    self.db, 2, "wrong password", "res.partner", "search", [[]]])
+        finally:
+            config["list_db"] = saved
+        self.assertEqual((denied["name"], denied["debug"]),
+                         ("odoo.exceptions.AccessDenied", ""))
+        self.assertEqual(broken["debug"], "")
+        self.assertEqual(broken["message"], "Server error: the request could not "
+                         "be completed (TypeError); the details are in the server's "
+                         "log.")
+        self.assertNotIn("Traceback", str(wrong))
+        self.assertEqual(wrong["error"]["data"]["name"], "odoo.exceptions.AccessDenied")

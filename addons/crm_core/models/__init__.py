@@ -1,4 +1,6 @@
 from . import base_guard
+from . import base_guard_hidden
+from . import base_guard_values
 from . import crm_data_scope
 from . import crm_dictionary
 from . import crm_dictionary_item

@@ -120,6 +120,8 @@ def _answer(self, method, original, model, args, kwargs):
     # aborted and no translation can be read
     message = _("%(method)s of %(model)s could not use what was sent "
                 "(%(reason)s); nothing was saved.")
+    single = _("%(method)s of %(model)s acts on one record at a time: give the id "
+               "of exactly one.")
     try:
         return original(method, model, args, kwargs)
     except psycopg2.IntegrityError as error:
@@ -135,6 +137,12 @@ def _answer(self, method, original, model, args, kwargs):
                                          "model": self._description,
                                          "reason": _reason(error)})
     except INPUT_ERRORS as error:
+        if isinstance(error, ValueError) and len(self) != 1 \
+                and str(error).startswith("Expected singleton"):
+            # a method for one record (ensure_one) called on none or several:
+            # the client's call, not a bug
+            raise UserError(single % {"method": method_name(method),
+                                      "model": self._description})
         _logger.warning("%s.%s refused a malformed call (uid %s)", self._name,
                         method_name(method), self.env.uid, exc_info=True)
         raise UserError(message % {"method": method_name(method),

@@ -121,14 +121,17 @@ def many2one_problem(value):
     return None
 
 
-def x2many_problem(value, nested_problem):
-    """A list of ids or of Odoo's commands; ``nested_problem(vals)`` checks the
-    values of a create or update command."""
+def x2many_problem(value, nested_problem, ids=True):
+    """A list of ids (``ids``: a many2many; a one2many's write takes commands
+    only) or of Odoo's commands; ``nested_problem(vals)`` checks the values of a
+    create or update command."""
     if value is False or value is None:
         return None
     if not isinstance(value, (list, tuple)):
         return ("commands", None)
     for command in value:
+        if _is_int(command) and not ids:
+            return ("commands", None)
         if _is_int(command):
             if not 0 < command <= INT_MAX:
                 return ("records", None)
@@ -162,6 +165,63 @@ def binary_problem(value):
     if not isinstance(value, (str, bytes)):
         return ("binary", None)
     return None
+
+
+def normalized(kind, value):
+    """An acceptable ``value`` of a field of type ``kind`` in the type the field
+    holds (what Odoo's field would convert it to), for the model's own code."""
+    if kind in ("float", "monetary") and isinstance(value, (str, int)):
+        return float(value.strip() if isinstance(value, str) else value)
+    if kind == "integer" and isinstance(value, str):
+        return int(value.strip())
+    if kind == "many2one" and isinstance(value, (list, tuple)):
+        return value[0]
+    return value
+
+
+def _is_domain(value):
+    if not isinstance(value, (list, tuple)):
+        return False
+    for term in value:
+        if isinstance(term, str):
+            if term not in ("&", "|", "!"):
+                return False
+        elif not (isinstance(term, (list, tuple)) and len(term) == 3
+                  and isinstance(term[0], str) and isinstance(term[1], str)):
+            return False
+    return True
+
+
+def _are_names(value):
+    return isinstance(value, (list, tuple)) and all(
+        isinstance(name, str) and "\x00" not in name for name in value)
+
+
+_ARGUMENT_CHECKS = {
+    "domain": _is_domain,
+    "names": _are_names,
+    "groupby": lambda value: isinstance(value, str) or _are_names(value),
+    "integer": lambda value: _is_int(value) and INT_MIN <= value <= INT_MAX,
+    "text": lambda value: isinstance(value, str) and "\x00" not in value,
+    "boolean": lambda value: isinstance(value, (bool, int)),
+    "mapping": lambda value: isinstance(value, dict),
+    "rows": lambda value: isinstance(value, (list, tuple)) and all(
+        isinstance(row, (list, tuple)) for row in value),
+    "datetime": lambda value: date_problem(value, True) is None,
+    "record": lambda value: _is_int(value) and 0 < value <= INT_MAX,
+}
+
+
+def argument_problem(kind, value):
+    """None when ``value`` is an argument of ``kind`` (a key of _ARGUMENT_CHECKS)
+    a method can take, or the kind of problem (the kind, without its "!"). False
+    and None stand for "not given" (Odoo's own defaults), except for a kind
+    ending in "!", which the method needs."""
+    needed = kind.endswith("!")
+    kind = kind.rstrip("!")
+    if (value is False or value is None) and not needed:
+        return None
+    return None if _ARGUMENT_CHECKS[kind](value) else kind
 
 
 def method_name(method):

@@ -5,7 +5,10 @@ Every client call passes through ``crm_core/rpc.py``, which asks the called mode
 :meth:`_crm_rpc_validate` before the method runs, for every user (admin included):
 
 - the arguments must fit the method's signature (a wrong arity is a clear error, not
-  a ``TypeError`` traceback);
+  a ``TypeError`` traceback), and be of the kind the method takes (a domain that is
+  a list, field names that are text, a limit that is a number...):
+  ``ARGUMENT_KINDS`` for Odoo's own public methods, ``_crm_rpc_arguments`` declared
+  by a model for its own;
 - the values of ``create``, ``write``, ``copy`` and ``onchange`` must fit their
   fields (``lib/rpc_values.py``): text without NUL bytes and of a sane length, numbers
   that are numbers and finite, a selection key the field offers, dates that parse,
@@ -14,11 +17,14 @@ Every client call passes through ``crm_core/rpc.py``, which asks the called mode
   field the model does not have and no required field left empty.
 
 What is refused raises a ``ValidationError`` naming the field and the problem, in the
-user's language, before anything is written.
+user's language, before anything is written. What passes is then handed to the
+method in the type its field holds (a number sent as text as a number, an
+``(id, name)`` pair as the id): the models' own checks compare numbers with
+numbers, whoever the client.
 """
 import inspect
 
-from odoo import _, api
+from odoo import _, api, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..lib import rpc_values
@@ -27,6 +33,32 @@ from ..lib import rpc_values
 FIELD_LIST_METHODS = {"read": (0, "fields"), "search_read": (1, "fields")}
 VALUE_METHODS = {"create": (0, "vals"), "write": (0, "vals"),
                  "copy": (0, "default"), "onchange": (0, "values")}
+# the kind (rpc_values.argument_problem; "!": needed) of each argument of Odoo's
+# public methods a client calls; a model adds its own methods' in ``_crm_rpc_arguments``
+ARGUMENT_KINDS = {
+    "search": {"args": "domain!", "offset": "integer", "limit": "integer",
+               "order": "text", "count": "boolean"},
+    "search_count": {"args": "domain!"},
+    "search_read": {"domain": "domain", "fields": "names", "offset": "integer",
+                    "limit": "integer", "order": "text"},
+    "name_search": {"name": "text", "args": "domain", "operator": "text",
+                    "limit": "integer"},
+    "name_create": {"name": "text"},
+    "read": {"fields": "names", "load": "text"},
+    "read_group": {"domain": "domain!", "fields": "names", "groupby": "groupby",
+                   "offset": "integer", "limit": "integer", "orderby": "text",
+                   "lazy": "boolean"},
+    "read_progress_bar": {"domain": "domain", "group_by": "text!",
+                          "progress_bar": "mapping!"},
+    "export_data": {"fields_to_export": "names!", "raw_data": "boolean"},
+    "load": {"fields": "names!", "data": "rows!"},
+    "onchange": {"field_name": "groupby", "field_onchange": "mapping"},
+    "copy_data": {"default": "mapping"},
+    "default_get": {"fields_list": "names"},
+    "fields_get": {"allfields": "names", "attributes": "names"},
+    "message_new": {"msg_dict": "mapping!", "custom_values": "mapping"},
+    "message_update": {"msg_dict": "mapping!", "update_vals": "mapping"},
+}
 
 
 class InputChecks(object):
@@ -37,7 +69,9 @@ class InputChecks(object):
         """Refuse a client's call of ``method`` with arguments it cannot take or
         values its fields cannot hold."""
         name = rpc_values.method_name(method)
-        _check_signature(self, method, args, kwargs)
+        bound = _check_signature(self, method, args, kwargs)
+        if bound is not None:
+            self._crm_check_arguments(name, bound)
         if name in FIELD_LIST_METHODS:
             position, keyword = FIELD_LIST_METHODS[name]
             self._crm_check_field_names(
@@ -55,6 +89,57 @@ class InputChecks(object):
         message = self._crm_vals_problem(vals, strict=name != "onchange")
         if message:
             raise ValidationError(message)
+        self._crm_normalize_vals(vals)
+
+    @api.model
+    def _crm_normalize_vals(self, vals):
+        """Checked values in the type of their field, in place: "12.5" in a
+        number field as 12.5, [id, name] in a many2one as the id."""
+        for key, value in vals.items():
+            field = self._fields.get(key) if isinstance(key, str) else None
+            if field is not None and value is not False and value is not None:
+                vals[key] = rpc_values.normalized(field.type, value)
+
+    @api.model
+    def _crm_check_arguments(self, name, bound):
+        """Refuse an argument of a kind ``name`` does not take, naming it."""
+        kinds = dict(ARGUMENT_KINDS.get(name, ()))
+        kinds.update(getattr(self, "_crm_rpc_arguments", {}).get(name, ()))
+        for parameter, kind in kinds.items():
+            if parameter not in bound.arguments:
+                continue
+            problem = rpc_values.argument_problem(kind, bound.arguments[parameter])
+            if problem:
+                raise UserError(_(
+                    "%(method)s of %(model)s: %(argument)s %(reason)s.") % {
+                        "method": name, "model": self._description,
+                        "argument": parameter,
+                        "reason": self._crm_argument_reasons()[problem]})
+
+    @api.model
+    def _crm_argument_reasons(self):
+        return {
+            "domain": _("must be a search domain (a list of conditions)"),
+            "names": _("must be a list of field names"),
+            "groupby": _("must be a field name or a list of field names"),
+            "integer": _("must be a whole number"),
+            "text": _("must be text without NUL characters"),
+            "boolean": _("must be true or false"),
+            "mapping": _("must be a mapping of names to values"),
+            "rows": _("must be a list of rows (lists of values)"),
+            "datetime": _("must be a date and time (YYYY-MM-DD HH:MM:SS)"),
+            "record": _("must be the id of a record"),
+        }
+
+    @api.model
+    def _crm_records(self, model, value):
+        """Records of ``model``: ``value`` as our methods get it (records) or as
+        a client sends it (an id, a list of ids; checked by the kind "record")."""
+        if isinstance(value, models.BaseModel):
+            return value
+        if not value:
+            return self.env[model]
+        return self.env[model].browse(value)
 
     @api.model
     def _crm_check_field_names(self, names):
@@ -120,7 +205,8 @@ class InputChecks(object):
             def nested(nested_vals):
                 message = comodel._crm_vals_problem(nested_vals, strict)
                 return ("nested", message) if message else None
-            return rpc_values.x2many_problem(value, nested)
+            return rpc_values.x2many_problem(value, nested,
+                                             ids=kind == "many2many")
         if kind == "binary":
             if field.name.startswith("image"):
                 return rpc_values.image_problem(value)
@@ -163,9 +249,9 @@ def _check_signature(model, method, args, kwargs):
     try:
         signature = inspect.signature(method)
     except (TypeError, ValueError):
-        return
+        return None
     try:
-        signature.bind(model, *args, **kwargs)
+        return signature.bind(model, *args, **kwargs)
     except TypeError as error:
         raise UserError(_(
             "%(method)s of %(model)s cannot be called with these arguments "

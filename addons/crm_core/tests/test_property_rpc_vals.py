@@ -8,6 +8,7 @@ error of odoo.exceptions, and then nothing was written: the table has as many
 rows and the record the same columns as before. Each example runs in a savepoint
 rolled back after it, so that the examples do not depend on each other."""
 import contextlib
+import logging
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from psycopg2 import sql
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tests.common import SavepointCase
 
+from .. import rpc as crm_rpc
 from .common import CrmTestMixin
 
 EXAMPLES = 100
@@ -66,9 +68,40 @@ def command_lists(ids, nested):
     return st.one_of(st.lists(command, max_size=3), json_junk)
 
 
+class _Records(logging.Handler):
+
+    def __init__(self):
+        super(_Records, self).__init__(logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def last_resort_refusals():
+    """The calls ``rpc._answer`` refused only because Odoo raised a ValueError,
+    TypeError... on them (it logs each with its traceback): the value reached the
+    ORM unchecked."""
+    handler = _Records()
+    logger = logging.getLogger(crm_rpc.__name__)
+    level = logger.level
+    logger.addHandler(handler)
+    # the test run's log level may silence warnings
+    logger.setLevel(logging.WARNING)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 class RpcValsProperties(CrmTestMixin):
     """What the property tests of ``create`` and ``write`` share; addons with
-    models of their own use it too."""
+    models of their own use it too. ``strict``: a call refused only by the
+    dispatch's last resort (a traceback in the log) fails the property too."""
+
+    strict = False
 
     @classmethod
     def ids_of(cls, model, limit=3):
@@ -159,16 +192,22 @@ class RpcValsProperties(CrmTestMixin):
 
     def check_call(self, user, model, method, *args):
         """The property for one call: done, or refused and nothing written."""
-        record_id = args[0][0] if method == "write" else None
+        record_id = None
+        if method == "write" and isinstance(args[0], list) and args[0] \
+                and isinstance(args[0][0], int):
+            record_id = args[0][0]
         before = self.table_state(model, record_id)
         outcomes = type(self).__dict__.get("outcomes")
         if outcomes is None:
             outcomes = type(self).outcomes = {}
-        with self.rolled_back():
+        with self.rolled_back(), last_resort_refusals() as unchecked:
             try:
                 with self.env.cr.savepoint():
                     self.rpc(user, model, method, *args)
             except REFUSED as error:
+                if self.strict and unchecked:
+                    self.fail("%s.%s%r reached the ORM unchecked: %s" % (
+                        model, method, args, error.name))
                 self.assertTrue(error.name, "%s %r" % (method, args))
                 self.env["res.users"].invalidate_cache()
                 self.assertEqual(self.table_state(model, record_id), before,
@@ -178,6 +217,23 @@ class RpcValsProperties(CrmTestMixin):
                 outcome = "done"
         key = (model, method, outcome)
         outcomes[key] = outcomes.get(key, 0) + 1
+
+    @staticmethod
+    def public_methods(model):
+        """{name: on records (False for @api.model)} of the public methods our
+        addons define on ``model`` (or override)."""
+        methods = {}
+        for klass in type(model).__mro__:
+            if not klass.__module__.startswith("odoo.addons.crm_"):
+                continue
+            for name, member in vars(klass).items():
+                if name.startswith("_") or not callable(member) \
+                        or isinstance(member, (type, staticmethod, classmethod)):
+                    continue
+                method = getattr(type(model), name)
+                methods[name] = getattr(method, "_api", None) not in (
+                    "model", "model_cr", "model_create")
+        return methods
 
     def assertBothOutcomes(self, model, method):
         """The examples were not all refused, nor all done: the property was

@@ -38,6 +38,8 @@ class CrmServiceCompensation(models.Model):
         "state", "compensation_type", "quantity", "amount", "partner_id",
         "approved_date", "done_date", "invoice_id", "coupon_id")
     _description = "Complaint Compensation"
+    # what a client may pass to the public methods (crm_core/models/base_input.py)
+    _crm_rpc_arguments = {"approve": {"note": "text"}, "refuse": {"note": "text"}}
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
@@ -190,11 +192,11 @@ class CrmServiceCompensation(models.Model):
 
     @api.model
     def _check_within_policy(self, policy, amount, quantity):
-        """Refuse a negative quantity or amount and an amount above the policy's
-        maximum, naming it."""
-        if quantity < 0:
-            raise ValidationError(_("The units of a compensation cannot be "
-                                    "negative."))
+        """Refuse units that are not positive, a negative amount and an amount
+        above the policy's maximum, naming it."""
+        if quantity <= 0:
+            raise ValidationError(_("The units of a compensation must be more "
+                                    "than 0."))
         currency = policy.company_id.currency_id
         if float_compare(amount, 0.0, precision_rounding=currency.rounding) < 0:
             raise ValidationError(_("The amount of a compensation cannot be "

@@ -70,6 +70,15 @@ class CrmServiceTicket(models.Model):
         ("user_id", "team_id", "response_deadline", "resolve_deadline"),
         "crm_core.group_service_manager")
     _crm_guard_own = {"user_id": "user"}
+    # what a client may pass to the public methods (crm_core/models/base_input.py)
+    _crm_rpc_arguments = {
+        "dispatch_to": {"team": "record", "user": "record", "note": "text"},
+        "cancel": {"reason": "text"},
+        "refuse": {"reason": "text"},
+        "reopen": {"reason": "text"},
+        "schedule_visit": {"start": "datetime", "stop": "datetime"},
+        "solve_with_article": {"article": "record"},
+    }
     _crm_customer_data = True  # exports need the right, and are logged
     # the audit trail (crm_core/models/auditlog.py): dispatch, state and the SLA
     _crm_audited_fields = (
@@ -298,8 +307,10 @@ class CrmServiceTicket(models.Model):
         }
 
     def dispatch_to(self, team, user, note=False):
-        """Dispatch to ``team`` and/or ``user``; the assignee is told by an
-        activity."""
+        """Dispatch to ``team`` and/or ``user`` (records or ids); the assignee is
+        told by an activity."""
+        team = self._crm_records("crm.service.team", team)
+        user = self._crm_records("res.users", user)
         if not team and not user:
             raise UserError(_("Choose a team or a person to dispatch to."))
         if user and team and user not in (team.member_ids | team.leader_id):

@@ -39,8 +39,9 @@ class CrmServiceTicket(models.Model):
     def solve_with_article(self, article):
         """The agent says ``article`` solved this ticket: the ticket keeps it (and
         its text as the solution when none is written yet), the article counts
-        one more solved ticket."""
+        one more solved ticket. ``article``: a record or its id."""
         self.ensure_one()
+        article = self._crm_records("crm.service.article", article)
         if self.state == "cancelled":
             raise UserError(_("Ticket %s is cancelled: no article solved it.")
                             % self.number)

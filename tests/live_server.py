@@ -7,10 +7,16 @@ fixtures through XML-RPC too and removes them afterwards.
     with LiveServer() as server:
         uid = server.login("admin", "admin")
         server.xmlrpc(uid, "admin", "res.partner", "search", [[]])
+
+``kill()`` ends the process with SIGKILL, as a crash or the OOM killer would; a
+new LiveServer (another name) then starts on the same database. The server's
+PostgreSQL sessions carry ``application_name`` = ``appname``, so a test can wait
+for those of a killed server to end (``backends()``).
 """
 import configparser
 import json
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -47,6 +53,7 @@ class LiveServer:
         self.url = "http://127.0.0.1:%d" % self.port
         self.log = LOG_DIR / ("test-%s-server.log" % name)
         self.conf = LOG_DIR / ("test-%s-server.conf" % name)
+        self.appname = "crm-test-%s" % name
         self.process = None
 
     def __enter__(self):
@@ -64,7 +71,8 @@ class LiveServer:
         self.process = subprocess.Popen(
             _env("CRM_TEST_ODOO").split() + [
                 "-c", str(self.conf), "-d", self.db, "--logfile", str(self.log)],
-            stdout=self.output, stderr=subprocess.STDOUT)
+            stdout=self.output, stderr=subprocess.STDOUT,
+            env=dict(os.environ, PGAPPNAME=self.appname))
         deadline = time.time() + START_TIMEOUT
         while time.time() < deadline:
             if self.process.poll() is not None:
@@ -94,6 +102,18 @@ class LiveServer:
                 self.process.wait()
         if self.process:
             self.output.close()
+
+    def kill(self):
+        """SIGKILL: no shutdown, no rollback by Odoo, connections cut mid-request."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(30)
+
+    def backends(self, cursor):
+        """How many PostgreSQL sessions of this server are still open (``cursor``:
+        any connection to the cluster)."""
+        cursor.execute("SELECT count(*) FROM pg_stat_activity "
+                       "WHERE application_name = %s", (self.appname,))
+        return cursor.fetchone()[0]
 
     def log_text(self):
         return self.log.read_text(errors="replace") if self.log.exists() else ""

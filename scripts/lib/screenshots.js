@@ -140,7 +140,21 @@ async function openMenu(page, xmlid) {
     await gotoMenu(page, "crm_core.crm_campaign_roi_report_menu");
     await page.screenshot({path: path.join(out, "campaign-roi.png")});
 
+    page = await login(browser, "salesmanager", "en_US");
+    await gotoMenu(page, "crm_core.crm_recycle_bin_menu");
+    await page.screenshot({path: path.join(out, "recycle-bin.png")});
+
+    // a wrong password first, for the login log
+    const stranger = await (await browser.newContext()).newPage();
+    await stranger.goto(base + "/web/login");
+    await stranger.fill("input[name=login]", "rep");
+    await stranger.fill("input[name=password]", "guess-1234");
+    await Promise.all([stranger.waitForNavigation(), stranger.click("button[type=submit]")]);
     page = await login(browser, "admin", "en_US");
+    await gotoMenu(page, "crm_core.crm_core_audit_log_menu");
+    await page.screenshot({path: path.join(out, "audit-log.png")});
+    await gotoMenu(page, "crm_core.crm_core_login_log_menu");
+    await page.screenshot({path: path.join(out, "login-log.png")});
     await gotoMenu(page, "crm_core.crm_core_data_scope_menu");
     await page.addStyleTag({content: ".o_tooltip { display: none !important; }"});
     await page.screenshot({path: path.join(out, "data-scopes.png")});

@@ -128,7 +128,7 @@ class CrmCallcenterQueue(models.Model):
               FROM crm_callcenter_call w
              WHERE w.queue_id = ANY(%(ids)s) AND w.agent_id IS NULL
                AND w.answer_date IS NULL AND w.end_date IS NULL
-               AND w.disposition = 'ringing'
+               AND w.disposition = 'ringing' AND w.crm_deleted_at IS NULL
                AND w.queued_date >= %(fresh)s
              GROUP BY w.queue_id
         """, {"ids": self.ids, "fresh": self._fresh_limit(now)})
@@ -141,7 +141,7 @@ class CrmCallcenterQueue(models.Model):
               FROM crm_callcenter_call w
              WHERE w.queue_id = %(queue)s AND w.agent_id IS NULL
                AND w.answer_date IS NULL AND w.end_date IS NULL
-               AND w.disposition = 'ringing'
+               AND w.disposition = 'ringing' AND w.crm_deleted_at IS NULL
                AND w.queued_date >= %(fresh)s
         """, {"queue": self.id, "fresh": self._fresh_limit(now)})
         waiting = [routing.Waiting(row[0], row[1] or 0, str(row[2]))
@@ -427,7 +427,7 @@ class CrmCallcenterQueue(models.Model):
               FROM q
               LEFT JOIN crm_callcenter_call k
                 ON k.queue_id = q.id AND k.start_date >= q.day_start
-               AND k.start_date <= %(now)s
+               AND k.start_date <= %(now)s AND k.crm_deleted_at IS NULL
              GROUP BY q.id
         """, {"ids": self.ids, "now": now})
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}

@@ -114,6 +114,7 @@ class CrmCallcenterCallReport(models.Model):
                       JOIN crm_callcenter_connection n ON n.id = c.connection_id
                       LEFT JOIN crm_callcenter_queue q ON q.id = c.queue_id
                       LEFT JOIN pg_timezone_names z ON z.name = n.timezone
+                     WHERE c.crm_deleted_at IS NULL  -- the recycle bin's
                 )
                 SELECT c.id, c.id AS call_id,
                        timezone(c.tz, timezone('UTC', c.started))::date AS date,
@@ -170,7 +171,8 @@ class CrmCallcenterCallReport(models.Model):
                                     AND again.start_date > c.started
                                     AND again.start_date <= c.started
                                         + make_interval(days => {days})
-                                    AND again.id != c.id)
+                                    AND again.id != c.id
+                                    AND again.crm_deleted_at IS NULL)
                              THEN 1 ELSE 0 END AS resolved
                         FROM (SELECT (c.direction = 'inbound'
                                       AND c.disposition = 'answered'

@@ -81,7 +81,7 @@ class CrmServiceDefect(models.Model):
         for defect in self:
             defect.state_rank = ranks.get(defect.state, 0)
 
-    @api.depends("ticket_ids", "ticket_ids.resolved_date")
+    @api.depends("ticket_ids", "ticket_ids.resolved_date", "ticket_ids.crm_deleted_at")
     def _compute_ticket_stats(self):
         # in SQL: the counts must not depend on which tickets the user may read
         stats = {}
@@ -90,7 +90,7 @@ class CrmServiceDefect(models.Model):
             self.env.cr.execute("""
                 SELECT defect_id, count(*), min(resolved_date), max(resolved_date)
                   FROM crm_service_ticket
-                 WHERE defect_id IN %s
+                 WHERE defect_id IN %s AND crm_deleted_at IS NULL
                  GROUP BY defect_id""", (ids,))
             stats = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         for defect in self:

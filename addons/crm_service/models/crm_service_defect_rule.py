@@ -167,7 +167,7 @@ class CrmServiceDefectRule(models.Model):
               FROM crm_service_ticket t
               JOIN product_product pp ON pp.id = t.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE t.state IN %s AND t.company_id = %s
+             WHERE t.state IN %s AND t.company_id = %s AND t.crm_deleted_at IS NULL
                AND t.resolved_date > %s AND t.resolved_date <= %s
              ORDER BY t.resolved_date, t.id""", (
             DONE_STATES, self[:1].company_id.id, fields.Datetime.to_string(since),

@@ -14,7 +14,7 @@ QUERY = """
           FROM crm_service_compensation c
           JOIN crm_service_ticket t ON t.id = c.ticket_id
           JOIN res_company co ON co.id = c.company_id
-         WHERE c.state IN ('approved', 'done')
+         WHERE c.state IN ('approved', 'done') AND t.crm_deleted_at IS NULL
     )"""
 
 

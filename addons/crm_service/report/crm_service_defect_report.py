@@ -44,6 +44,7 @@ class CrmServiceDefectReport(models.Model):
                     SELECT company_id, product_id, root_cause_id
                       FROM crm_service_ticket
                      WHERE state IN ('resolved', 'visit', 'closed')
+                       AND crm_deleted_at IS NULL
                 ), counts AS (
                     SELECT 'product'::varchar AS dimension, company_id, product_id,
                            NULL::integer AS root_cause_id, count(*) AS tickets

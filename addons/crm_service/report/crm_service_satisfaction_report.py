@@ -19,6 +19,7 @@ QUERY = """
           FROM crm_service_visit v
           JOIN crm_service_ticket t ON t.id = v.ticket_id
          WHERE v.state = 'done' AND v.satisfaction IS NOT NULL
+           AND t.crm_deleted_at IS NULL
     )"""
 
 

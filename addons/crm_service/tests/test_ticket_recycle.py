@@ -9,7 +9,12 @@ from .common import ServiceCase
 class TestTicketRecycle(ServiceCase):
 
     def test_deleted_ticket_waits_in_the_bin_for_a_service_manager(self):
-        ticket = self.ticket(name="Recycled ticket", user_id=self.agent.id)
+        product = self.env["product.product"].create({"name": "Recycled pump"})
+        defect = self.env["crm.service.defect"].create(
+            {"name": "Pump seal", "product_id": product.id})
+        ticket = self.ticket(name="Recycled ticket", user_id=self.agent.id,
+                             product_id=product.id, defect_id=defect.id)
+        self.assertEqual(defect.ticket_count, 1)
         ticket.message_post(body="Customer called twice")
         messages = ticket.message_ids
         self.assertTrue(ticket.is_open)
@@ -22,6 +27,9 @@ class TestTicketRecycle(ServiceCase):
             with self.assertRaises(AccessError):
                 self.rpc(user, "crm.service.ticket", "read", ticket.ids, ["name"])
         self.assertFalse(ticket.is_open)
+        # the defect's statistics count it no more
+        defect.invalidate_cache()
+        self.assertEqual(defect.ticket_count, 0)
         entry = self.env["crm.recycle.bin"].search(
             [("res_model", "=", "crm.service.ticket"), ("res_id", "=", ticket.id)])
         self.assertEqual(entry.deleted_by_id, self.manager)

@@ -23,6 +23,7 @@ import time
 import xmlrpc.client
 from pathlib import Path
 
+import psycopg2
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,3 +140,54 @@ class LiveServer:
         answer.raise_for_status()
         body = json.loads(answer.text)
         return body.get("result"), body.get("error")
+
+
+class LiveFixtures:
+    """Fixtures committed through a live server, as admin over XML-RPC, and removed
+    in reverse order afterwards. The test class sets ``cls.server`` (a running
+    LiveServer) and ``cls.created = []``."""
+
+    ADMIN = ("admin", "admin")
+
+    @classmethod
+    def admin(cls, model, method, args, kwargs=None):
+        uid = getattr(cls, "admin_uid", None)
+        if uid is None or getattr(cls, "admin_server", None) is not cls.server:
+            cls.admin_uid = uid = cls.server.login(*cls.ADMIN)
+            cls.admin_server = cls.server
+        return cls.server.xmlrpc(uid, cls.ADMIN[1], model, method, args, kwargs)
+
+    @classmethod
+    def ref(cls, xmlid):
+        return cls.admin("ir.model.data", "xmlid_to_res_id", [xmlid])
+
+    @classmethod
+    def make(cls, model, vals, context=None):
+        record_id = cls.admin(model, "create", [vals], {"context": context or {}})
+        cls.created.append((model, record_id))
+        return record_id
+
+    @classmethod
+    def remove_fixtures(cls):
+        """Unlink what ``make`` created, newest first; a user other records still
+        point to is archived instead."""
+        for model, record_id in reversed(cls.created):
+            try:
+                cls.admin(model, "unlink", [[record_id]])
+            except xmlrpc.client.Fault:
+                if model == "res.users":
+                    cls.admin(model, "write", [[record_id], {"active": False}])
+        cls.created = []
+
+    @classmethod
+    def sql(cls, statement, params=None):
+        """Run ``statement`` on the server's database in a connection of its own
+        (autocommit); its rows, if any."""
+        conn = psycopg2.connect(dbname=cls.server.db)
+        conn.autocommit = True
+        try:
+            cursor = conn.cursor()
+            cursor.execute(statement, params)
+            return cursor.fetchall() if cursor.description else None
+        finally:
+            conn.close()

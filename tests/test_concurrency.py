@@ -12,11 +12,10 @@ import threading
 import unittest
 import xmlrpc.client
 
-from .live_server import LiveServer
+from .live_server import LiveFixtures, LiveServer
 
 WRITERS = 20
 PASSWORD = "Concurrency-Test-77"
-ADMIN = ("admin", "admin")
 REFUSALS = ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError",
             "odoo.exceptions.AccessError", "odoo.exceptions.Warning",
             "odoo.exceptions.except_orm")
@@ -58,7 +57,7 @@ def in_parallel(lanes):
     return [outcome for lane in outcomes for outcome in lane]
 
 
-class TestConcurrentUsers(unittest.TestCase):
+class TestConcurrentUsers(LiveFixtures, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
@@ -73,35 +72,9 @@ class TestConcurrentUsers(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         try:
-            for model, ids in reversed(cls.created):
-                try:
-                    cls.admin(model, "unlink", [ids])
-                except xmlrpc.client.Fault:
-                    # what other records still point to stays, inactive
-                    if model == "res.users":
-                        cls.admin(model, "write", [ids, {"active": False}])
+            cls.remove_fixtures()
         finally:
             cls.server.__exit__(None, None, None)
-
-    # --- fixtures, committed through the server ---------------------------------
-
-    @classmethod
-    def admin(cls, model, method, args, kwargs=None):
-        if not hasattr(cls, "admin_uid"):
-            cls.admin_uid = cls.server.login(*ADMIN)
-        return cls.server.xmlrpc(cls.admin_uid, ADMIN[1], model, method, args, kwargs)
-
-    @classmethod
-    def make(cls, model, vals, context=None):
-        record_id = cls.admin(model, "create", [vals], {"context": context or {}})
-        cls.created.append((model, [record_id]))
-        return record_id
-
-    @classmethod
-    def ref(cls, xmlid):
-        module, name = xmlid.split(".")
-        return cls.admin("ir.model.data", "xmlid_to_res_id", [xmlid]) or \
-            cls.fail("no %s.%s" % (module, name))
 
     @classmethod
     def _fixtures(cls):

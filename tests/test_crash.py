@@ -30,9 +30,8 @@ from datetime import datetime, timedelta
 import psycopg2
 import requests
 
-from .live_server import LOG_DIR, LiveServer
+from .live_server import LOG_DIR, LiveFixtures, LiveServer
 
-ADMIN = ("admin", "admin")
 PASSWORD = "Crash-Test-Pass-61"
 TOKEN = "crash-test-token-cccccccccccccccccccc"
 CUSTOMERS = 3000
@@ -63,7 +62,7 @@ def csv_b64(lines):
     return base64.b64encode("\n".join(lines).encode("utf-8-sig")).decode()
 
 
-class TestCrash(unittest.TestCase):
+class TestCrash(LiveFixtures, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
@@ -92,12 +91,7 @@ class TestCrash(unittest.TestCase):
                     DELETE FROM crm_callcenter_event WHERE connection_id = %(c)s;
                     DELETE FROM crm_callcenter_call WHERE connection_id = %(c)s;
                 """, {"c": cls.connection})
-            for model, record_id in reversed(cls.created):
-                try:
-                    cls.admin(model, "unlink", [[record_id]])
-                except xmlrpc.client.Fault:
-                    if model == "res.users":
-                        cls.admin(model, "write", [[record_id], {"active": False}])
+            cls.remove_fixtures()
         finally:
             if cls.server:
                 cls.server.__exit__(None, None, None)
@@ -110,7 +104,6 @@ class TestCrash(unittest.TestCase):
     def start_server(cls):
         cls.servers += 1
         cls.server = LiveServer("crash-%d" % cls.servers).__enter__()
-        cls.admin_uid = cls.server.login(*ADMIN)
         return cls.server
 
     @classmethod
@@ -128,31 +121,13 @@ class TestCrash(unittest.TestCase):
         return Closing(conn)
 
     @classmethod
-    def sql(cls, statement, params=None):
-        with cls.connect() as conn:
-            cursor = conn.cursor()
-            cursor.execute(statement, params)
-            return cursor.fetchall() if cursor.description else None
-
-    @classmethod
-    def admin(cls, model, method, args, kwargs=None):
-        return cls.server.xmlrpc(cls.admin_uid, ADMIN[1], model, method, args, kwargs)
-
-    @classmethod
     def as_user(cls, user, model, method, args, kwargs=None):
         uid = cls.server.login(user, PASSWORD)
         return cls.server.xmlrpc(uid, PASSWORD, model, method, args, kwargs)
 
     @classmethod
-    def make(cls, model, vals, context=None):
-        record_id = cls.admin(model, "create", [vals], {"context": context or {}})
-        cls.created.append((model, record_id))
-        return record_id
-
-    @classmethod
     def _fixtures(cls):
-        def ref(xmlid):
-            return cls.admin("ir.model.data", "xmlid_to_res_id", [xmlid])
+        ref = cls.ref
 
         def user(login, groups):
             return cls.make("res.users", {

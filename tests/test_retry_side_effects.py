@@ -14,13 +14,11 @@ import unittest
 import xmlrpc.client
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-import psycopg2
 import requests
 
-from .live_server import LiveServer
+from .live_server import LiveFixtures, LiveServer
 
 PASSWORD = "Retry-Test-Pass-42"
-ADMIN = ("admin", "admin")
 SEQUENCE = "crm_test_retry_attempts"
 # fail while the sequence is at most ``fail_up_to`` (in the action's context)
 ACTION_CODE = """
@@ -62,7 +60,7 @@ class FakePbx:
         self.server.server_close()
 
 
-class TestSideEffectsOnce(unittest.TestCase):
+class TestSideEffectsOnce(LiveFixtures, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
@@ -78,44 +76,15 @@ class TestSideEffectsOnce(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         try:
-            for model, record_id in reversed(cls.created):
-                try:
-                    cls.admin(model, "unlink", [[record_id]])
-                except xmlrpc.client.Fault:
-                    if model == "res.users":
-                        cls.admin(model, "write", [[record_id], {"active": False}])
+            cls.remove_fixtures()
             cls.sql("DROP SEQUENCE IF EXISTS %s" % SEQUENCE)
         finally:
             cls.server.__exit__(None, None, None)
             cls.pbx.close()
 
     @classmethod
-    def sql(cls, statement, params=None):
-        conn = psycopg2.connect(dbname=cls.server.db)
-        conn.autocommit = True
-        try:
-            cursor = conn.cursor()
-            cursor.execute(statement, params)
-            return cursor.fetchall() if cursor.description else None
-        finally:
-            conn.close()
-
-    @classmethod
-    def admin(cls, model, method, args, kwargs=None):
-        if not hasattr(cls, "admin_uid"):
-            cls.admin_uid = cls.server.login(*ADMIN)
-        return cls.server.xmlrpc(cls.admin_uid, ADMIN[1], model, method, args, kwargs)
-
-    @classmethod
-    def make(cls, model, vals, context=None):
-        record_id = cls.admin(model, "create", [vals], {"context": context or {}})
-        cls.created.append((model, record_id))
-        return record_id
-
-    @classmethod
     def _fixtures(cls):
-        def ref(xmlid):
-            return cls.admin("ir.model.data", "xmlid_to_res_id", [xmlid])
+        ref = cls.ref
         cls.user = cls.make("res.users", {
             "name": "Retry Agent", "login": "retry_agent", "password": PASSWORD,
             "email": "retry_agent@example.com", "lang": "en_US",

@@ -77,18 +77,12 @@ class TestCallcenterRpcValsProperties(core.RpcValsProperties, CallsCase):
             return st.one_of(strategy, numbers)
         return strategy
 
-    def check_vals(self, data, model):
-        user = data.draw(st.sampled_from(self.actors[model]), label="user")
-        vals = data.draw(self.vals_strategy(model), label="vals")
+    def extra_vals(self, data, model, vals):
         if model == "res.partner":
             # the credit limit, every time, with what else
             vals["credit_limit"] = data.draw(
                 st.one_of(numbers, core.json_junk), label="credit_limit")
-        if data.draw(st.booleans(), label="create"):
-            self.check_call(user, model, "create",
-                            dict(self.required[model], **vals))
-        else:
-            self.check_call(user, model, "write", self.records[model].ids, vals)
+        return vals
 
     @PROPERTY
     @given(st.data())
@@ -110,17 +104,6 @@ class TestCallcenterRpcValsProperties(core.RpcValsProperties, CallsCase):
     def test_partner_credit_limit_vals(self, data):
         self.check_vals(data, "res.partner")
 
-    def check_methods(self, data, model):
-        methods = self.public_methods(self.env[model])
-        name = data.draw(st.sampled_from(sorted(methods)), label="method")
-        user = data.draw(st.sampled_from(self.actors[model]), label="user")
-        args = data.draw(st.lists(core.json_junk, max_size=4), label="args")
-        if methods[name]:
-            ids = data.draw(st.one_of(st.just(self.records[model].ids),
-                                      core.json_junk), label="ids")
-            args = [ids] + args
-        self.check_call(user, model, name, *args)
-
     @METHOD_PROPERTY
     @given(st.data())
     def test_call_methods(self, data):
@@ -137,17 +120,7 @@ class TestCallcenterRpcValsProperties(core.RpcValsProperties, CallsCase):
         self.check_methods(data, "crm.callcenter.queue")
 
     def test_wrong_arity_of_each_public_method_is_a_clear_error(self):
-        for model in MODELS[:3]:
-            for name, on_records in sorted(self.public_methods(
-                    self.env[model]).items()):
-                ids = [self.records[model].ids] if on_records else []
-                with self.assertRaises(core.REFUSED,
-                                       msg="%s.%s" % (model, name)) as caught:
-                    with self.env.cr.savepoint():
-                        self.rpc(self.supervisor, model, name, *(ids + ["x"] * 9),
-                                 context={"lang": "en_US"})
-                self.assertIn("cannot be called with these arguments",
-                              caught.exception.name, "%s.%s" % (model, name))
+        self.check_arity(MODELS[:3], self.supervisor)
 
     def test_z_each_property_saw_calls_done_and_refused(self):
         # runs after the property tests (unittest orders by name)

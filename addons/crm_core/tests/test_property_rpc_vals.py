@@ -235,6 +235,53 @@ class RpcValsProperties(CrmTestMixin):
                     "model", "model_cr", "model_create")
         return methods
 
+    # for check_vals and check_methods: {model: users who call it}, {model: the
+    # records written}, {model: the values a create needs}
+    actors = {}
+    records = {}
+    required = {}
+
+    def extra_vals(self, data, model, vals):
+        """Values a test always adds to the drawn ones (none here)."""
+        return vals
+
+    def check_vals(self, data, model):
+        """A create (with the values it needs) or a write of drawn values."""
+        user = data.draw(st.sampled_from(self.actors[model]), label="user")
+        vals = self.extra_vals(data, model,
+                               data.draw(self.vals_strategy(model), label="vals"))
+        if data.draw(st.booleans(), label="create"):
+            self.check_call(user, model, "create",
+                            dict(self.required[model], **vals))
+        else:
+            self.check_call(user, model, "write", self.records[model].ids, vals)
+
+    def check_methods(self, data, model):
+        """A public method of ours, called with drawn (mostly wrong) arguments."""
+        methods = self.public_methods(self.env[model])
+        name = data.draw(st.sampled_from(sorted(methods)), label="method")
+        user = data.draw(st.sampled_from(self.actors[model]), label="user")
+        args = data.draw(st.lists(json_junk, max_size=4), label="args")
+        if methods[name]:
+            ids = data.draw(st.one_of(st.just(self.records[model].ids), json_junk),
+                            label="ids")
+            args = [ids] + args
+        self.check_call(user, model, name, *args)
+
+    def check_arity(self, models, user):
+        """Each public method of ours called with nine arguments too many is a
+        clear error."""
+        for model in models:
+            for name, on_records in sorted(self.public_methods(
+                    self.env[model]).items()):
+                ids = [self.records[model].ids] if on_records else []
+                with self.assertRaises(REFUSED, msg="%s.%s" % (model, name)) as caught:
+                    with self.env.cr.savepoint():
+                        self.rpc(user, model, name, *(ids + ["x"] * 9),
+                                 context={"lang": "en_US"})
+                self.assertIn("cannot be called with these arguments",
+                              caught.exception.name, "%s.%s" % (model, name))
+
     def assertBothOutcomes(self, model, method):
         """The examples were not all refused, nor all done: the property was
         tried on both sides."""

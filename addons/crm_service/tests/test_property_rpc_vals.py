@@ -34,7 +34,7 @@ class TestServiceRpcValsProperties(core.RpcValsProperties, ComplaintCase):
     @classmethod
     def setUpClass(cls):
         super(TestServiceRpcValsProperties, cls).setUpClass()
-        cls.users = {
+        cls.actors = {
             "crm.service.ticket": [cls.agent, cls.manager],
             "crm.service.compensation": [cls.agent, cls.manager],
             "crm.service.visit": [cls.agent, cls.manager],
@@ -71,15 +71,6 @@ class TestServiceRpcValsProperties(core.RpcValsProperties, ComplaintCase):
             return st.one_of(strategy, numbers)
         return strategy
 
-    def check_vals(self, data, model):
-        user = data.draw(st.sampled_from(self.users[model]), label="user")
-        vals = data.draw(self.vals_strategy(model), label="vals")
-        if data.draw(st.booleans(), label="create"):
-            self.check_call(user, model, "create",
-                            dict(self.required[model], **vals))
-        else:
-            self.check_call(user, model, "write", self.records[model].ids, vals)
-
     @PROPERTY
     @given(st.data())
     def test_ticket_vals(self, data):
@@ -99,17 +90,6 @@ class TestServiceRpcValsProperties(core.RpcValsProperties, ComplaintCase):
     @given(st.data())
     def test_article_vals(self, data):
         self.check_vals(data, "crm.service.article")
-
-    def check_methods(self, data, model):
-        methods = self.public_methods(self.env[model])
-        name = data.draw(st.sampled_from(sorted(methods)), label="method")
-        user = data.draw(st.sampled_from(self.users[model]), label="user")
-        args = data.draw(st.lists(core.json_junk, max_size=4), label="args")
-        if methods[name]:
-            ids = data.draw(st.one_of(st.just(self.records[model].ids),
-                                      core.json_junk), label="ids")
-            args = [ids] + args
-        self.check_call(user, model, name, *args)
 
     @METHOD_PROPERTY
     @given(st.data())
@@ -132,20 +112,7 @@ class TestServiceRpcValsProperties(core.RpcValsProperties, ComplaintCase):
         self.check_methods(data, "crm.service.article")
 
     def test_wrong_arity_of_each_public_method_is_a_clear_error(self):
-        for model in MODELS:
-            for name, on_records in sorted(self.public_methods(
-                    self.env[model]).items()):
-                ids = [self.records[model].ids] if on_records else []
-                message = self.refused_call(
-                    self.manager, model, name, *(ids + ["x"] * 9))
-                self.assertIn("cannot be called with these arguments", message,
-                              "%s.%s" % (model, name))
-
-    def refused_call(self, user, model, method, *args):
-        with self.assertRaises(core.REFUSED, msg="%s.%s" % (model, method)) as caught:
-            with self.env.cr.savepoint():
-                self.rpc(user, model, method, *args, context={"lang": "en_US"})
-        return caught.exception.name
+        self.check_arity(MODELS, self.manager)
 
     def test_z_each_property_saw_calls_done_and_refused(self):
         # runs after the property tests (unittest orders by name)

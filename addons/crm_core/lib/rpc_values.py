@@ -169,7 +169,10 @@ def binary_problem(value):
 
 def normalized(kind, value):
     """An acceptable ``value`` of a field of type ``kind`` in the type the field
-    holds (what Odoo's field would convert it to), for the model's own code."""
+    holds (what Odoo's field would convert it to), for the model's own code:
+    an empty number (None, False) is the 0 Odoo stores."""
+    if kind in ("float", "monetary", "integer") and (value is None or value is False):
+        return 0.0 if kind != "integer" else 0
     if kind in ("float", "monetary") and isinstance(value, (str, int)):
         return float(value.strip() if isinstance(value, str) else value)
     if kind == "integer" and isinstance(value, str):

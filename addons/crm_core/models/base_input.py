@@ -94,10 +94,11 @@ class InputChecks(object):
     @api.model
     def _crm_normalize_vals(self, vals):
         """Checked values in the type of their field, in place: "12.5" in a
-        number field as 12.5, [id, name] in a many2one as the id."""
+        number field as 12.5, an empty one (None) as 0, [id, name] in a many2one
+        as the id."""
         for key, value in vals.items():
             field = self._fields.get(key) if isinstance(key, str) else None
-            if field is not None and value is not False and value is not None:
+            if field is not None:
                 vals[key] = rpc_values.normalized(field.type, value)
 
     @api.model

@@ -123,3 +123,13 @@ class TestServiceRpcValsProperties(core.RpcValsProperties, ComplaintCase):
                 if (model, method) == ("crm.service.visit", "create"):
                     continue  # the policies plan visits: nobody creates one
                 self.assertBothOutcomes(model, method)
+
+
+class TestServiceRpcValsExamples(core.RpcValsProperties, ComplaintCase):
+    """Examples Hypothesis found, kept as plain tests."""
+
+    def test_an_empty_amount_is_zero_not_a_traceback(self):
+        comp = self.compensation(self.agent, quantity=2)
+        self.rpc(self.manager, "crm.service.compensation", "write", comp.ids,
+                 {"amount": None})
+        self.assertEqual(comp.amount, 0.0)

@@ -17,6 +17,7 @@ instead, as old or imported data would be, so that its rendering is checked all
 the same; Html fields are the exception: the ORM's sanitizer is their defence, so
 they are written through the ORM only.
 """
+import base64
 import json
 
 from odoo import fields
@@ -34,7 +35,7 @@ MAIL_PATH = "/__xss__/mail/"
 COVERAGE = LOG_DIR / "xss-coverage.json"
 #: secrets: stored for the machine, never shown to anyone
 SECRET_FIELDS = {"token", "token_hash", "originate_token", "callback_token",
-                 "access_key_secret"}
+                 "access_key_secret", "session_key"}
 #: domains: parsed as Python by the domain widget, never shown as text
 DOMAIN_FIELDS = {"domain", "partner_domain"}
 #: pages that show no text of a payload, and why (every other page must show one)
@@ -69,6 +70,9 @@ def skip_reason(model, name, field):
         return "computed and stored: derived from fields that have payloads"
     if name in SECRET_FIELDS:
         return "secret: never shown"
+    size = getattr(field, "size", None)
+    if size and size < 20:
+        return "at most %d character(s): too short to hold a payload" % size
     if name in DOMAIN_FIELDS or name.endswith("_domain"):
         return "domain expression: parsed, not shown as text"
     return None
@@ -241,8 +245,10 @@ class TestBrowserXss(BrowserCase):
             "pbx_call_id": "xss-call-1", "connection_id": connection.id,
             "partner_id": customer.id})
         script = env["crm.callcenter.script"].create({"name": "XSS Script"})
-        env["crm.callcenter.script.step"].create(
-            {"script_id": script.id, "name": "XSS Step", "text": "XSS"})
+        # a choice: its answers are shown on the step
+        step = env["crm.callcenter.script.step"].create({
+            "script_id": script.id, "name": "XSS Step", "text": "XSS",
+            "question_type": "choice", "branch_ids": [(0, 0, {"answer": "XSS"})]})
         call_list = env["crm.callcenter.call.list"].create(
             {"name": "XSS List", "connection_id": connection.id})
         ivr = env["crm.callcenter.ivr.menu"].create({
@@ -257,7 +263,7 @@ class TestBrowserXss(BrowserCase):
             {"name": "XSS SLA", "response_hours": 4, "ticket_type": "fault"})
         cls.connection, cls.ticket = connection, ticket
         cls.article, cls.queue = article, queue
-        return {
+        records = {
             "res.partner": customer, "crm.lead": lead, "sale.order": order,
             "crm.followup": followup, "crm.service.ticket": ticket,
             "crm.service.compensation": compensation,
@@ -287,6 +293,128 @@ class TestBrowserXss(BrowserCase):
                 {"name": "XSS Approval"}),
             "crm.sms.gateway": env["crm.sms.gateway"].create({"name": "XSS SMS"}),
             "res.users": cls.colleague,
+            "crm.callcenter.script.step": step,
+            "crm.callcenter.script.branch": step.branch_ids,
+        }
+        records.update(cls._create_log_fixture(records, agent))
+        return records
+
+    @classmethod
+    def _create_log_fixture(cls, records, agent):
+        """The records that processes write (logs, imports, events, dial requests,
+        messages, send recipients) and the rules and options shown under the
+        records above."""
+        env = cls.env
+        connection = records["crm.callcenter.connection"]
+        customer, lead = records["res.partner"], records["crm.lead"]
+        ticket, team = records["crm.service.ticket"], records["crm.service.team"]
+        send = records["crm.marketing.send"]
+        now = fields.Datetime.now()
+        csv_file = base64.b64encode(b"name\nXSS\n")
+        cdr_import = env["crm.callcenter.cdr.import"].create({
+            "connection_id": connection.id, "file": csv_file,
+            "filename": "xss.csv", "rows_error": 1})
+        job = env["crm.import.job"].create(
+            {"file": csv_file, "filename": "xss.csv", "user_id": cls.rep.id})
+        # the segment's members are those of a snapshot of it
+        snapshot = env["crm.marketing.segment.snapshot"].create(
+            {"segment_id": records["crm.marketing.segment"].id})
+        tag = env["crm.service.article.tag"].create({"name": "XSS Tag"})
+        sales_team = env["crm.team"].create({"name": "XSS Sales Team"})
+        call = records["crm.callcenter.call"]
+        calendar = env.user.company_id.resource_calendar_id
+        records["crm.service.article"].tag_ids = tag
+        return {
+            "crm.callcenter.agent.status.log": env[
+                "crm.callcenter.agent.status.log"].create({
+                    "agent_id": agent.id, "user_id": cls.agent_user.id,
+                    "status": "available", "date_start": now}),
+            "crm.callcenter.cdr.import": cdr_import,
+            "crm.callcenter.cdr.import.error": env[
+                "crm.callcenter.cdr.import.error"].create(
+                    {"import_id": cdr_import.id, "line": 2, "message": "XSS"}),
+            "crm.callcenter.dial.log": env["crm.callcenter.dial.log"].create({
+                "connection_id": connection.id, "user_id": cls.agent_user.id,
+                "agent_id": agent.id, "reference": "xss-dial-1",
+                "partner_id": customer.id}),
+            "crm.callcenter.event": env["crm.callcenter.event"].create({
+                "connection_id": connection.id, "call_id": records[
+                    "crm.callcenter.call"].id, "pbx_call_id": "xss-call-1",
+                "event": "ring", "event_key": "xss-event-1", "timestamp": now}),
+            "crm.callcenter.ivr.option": env["crm.callcenter.ivr.option"].create({
+                "menu_id": records["crm.callcenter.ivr.menu"].id, "digit": "1",
+                "label": "XSS", "action": "self_service",
+                "self_service": "ticket_status"}),
+            "crm.assignment.log": env["crm.assignment.log"].create(
+                {"lead_id": lead.id, "user_id": cls.rep.id}),
+            "crm.pool.log": env["crm.pool.log"].create({
+                "partner_id": customer.id, "pool_id": records["crm.pool"].id,
+                "action": "claim", "user_id": cls.rep.id, "owner_id": cls.rep.id}),
+            "crm.import.job": job,
+            "crm.import.job.column": env["crm.import.job.column"].create(
+                {"job_id": job.id, "sequence": 0}),
+            "crm.login.log": env["crm.login.log"].create(
+                {"login": "xss", "user_id": cls.rep.id, "result": "failed"}),
+            "crm.login.session": env["crm.login.session"].create(
+                {"user_id": cls.rep.id, "session_key": "xss-session-key"}),
+            "crm.marketing.segment.snapshot": snapshot,
+            "crm.marketing.segment.member": env[
+                "crm.marketing.segment.member"].create(
+                    {"snapshot_id": snapshot.id, "partner_id": customer.id}),
+            "crm.marketing.send.member": env["crm.marketing.send.member"].create(
+                {"send_id": send.id, "campaign_id": send.campaign_id.id,
+                 "partner_id": customer.id, "channel": "sms", "state": "excluded"}),
+            "crm.sms.message": env["crm.sms.message"].create({
+                "number": "+8613800000000", "partner_id": customer.id,
+                "gateway_id": records["crm.sms.gateway"].id,
+                "send_id": send.id, "campaign_id": send.campaign_id.id}),
+            "crm.quote.approval.log": env["crm.quote.approval.log"].create({
+                "order_id": records["sale.order"].id, "salesman_id": cls.rep.id,
+                "action": "request", "user_id": cls.rep.id}),
+            "crm.service.coupon": env["crm.service.coupon"].create({
+                "partner_id": customer.id, "amount": 10,
+                "expiry_date": "2031-12-31"}),
+            "crm.service.escalation.log": env["crm.service.escalation.log"].create(
+                {"name": "XSS", "ticket_id": ticket.id, "kind": "response"}),
+            "crm.service.defect.rule": env["crm.service.defect.rule"].create(
+                {"name": "XSS Defect Rule"}),
+            "crm.service.dispatch.rule": env["crm.service.dispatch.rule"].create(
+                {"name": "XSS Dispatch", "team_id": team.id}),
+            "crm.service.visit.policy": env["crm.service.visit.policy"].create(
+                {"name": "XSS Visit Policy"}),
+            "crm.service.article.tag": tag,
+            # not the ring's phone system: a payload number would not ring
+            "crm.callcenter.extension": env["crm.callcenter.extension"].create(
+                {"number": "6612", "connection_id": connection.id}),
+            "crm.care.holiday": env["crm.care.holiday"].create({"name": "XSS"}),
+            "crm.care.action": env["crm.care.action"].create({
+                "rule_id": records["crm.care.rule"].id, "partner_id": customer.id,
+                "care_date": "2031-01-01"}),
+            "crm.consent": env["crm.consent"].create(
+                {"partner_id": customer.id, "channel": "sms", "status": "opt_in"}),
+            "crm.assignment.rule": env["crm.assignment.rule"].create(
+                {"name": "XSS Assignment", "team_id": sales_team.id}),
+            "crm.lead.capture": env["crm.lead.capture"].create(
+                {"name": "XSS Capture", "team_id": sales_team.id}),
+            "crm.recycle.bin": env["crm.recycle.bin"].create({
+                "name": "XSS", "res_model": "res.partner", "res_id": 0,
+                "deleted_by_id": cls.rep.id, "deleted_at": now,
+                "company_id": env.user.company_id.id}),
+            "crm.callcenter.call.list.entry": env[
+                "crm.callcenter.call.list.entry"].create({
+                    "list_id": records["crm.callcenter.call.list"].id,
+                    "partner_id": customer.id, "last_call_id": call.id}),
+            # the answers of the entry's last call
+            "crm.callcenter.call.answer": env["crm.callcenter.call.answer"].create(
+                {"call_id": call.id, "step_id": records[
+                    "crm.callcenter.script.step"].id}),
+            "crm.service.compensation.approval": env[
+                "crm.service.compensation.approval"].create(
+                    {"compensation_id": records["crm.service.compensation"].id}),
+            # the exceptions of the company's business calendar
+            "resource.calendar": calendar,
+            "crm.service.workday": env["crm.service.workday"].create(
+                {"calendar_id": calendar.id, "date": "2031-10-08"}),
         }
 
     # --- payloads -----------------------------------------------------------------
@@ -364,20 +492,37 @@ class TestBrowserXss(BrowserCase):
         wallboard = cls.env.ref("crm_callcenter.crm_callcenter_wallboard_action")
         cls.mail_pages = MailPages(None)
         mails = cls._mail_pages()
+        # models without views of their own are shown in their parent's form:
+        # approval log (order), IVR option (menu), script step and branch
+        # (script), CDR import error (CDR import), import column (import job),
+        # segment member (snapshot), call answer (call list entry), compensation
+        # approval (compensation), make-up working day (business calendar)
         sales = ["res.partner", "crm.lead", "sale.order", "crm.followup",
-                 "crm.sales.target"]
+                 "crm.sales.target", "crm.import.job", "crm.assignment.log",
+                 "crm.pool.log"]
         service = ["crm.service.ticket", "crm.service.compensation",
                    "crm.service.article", "crm.service.defect", "crm.service.visit",
                    "crm.service.team", "crm.service.category",
                    "crm.service.sla.policy", "crm.service.escalation.level",
-                   "crm.service.skill"]
+                   "crm.service.skill", "crm.service.coupon",
+                   "crm.service.escalation.log", "crm.service.defect.rule",
+                   "crm.service.dispatch.rule", "crm.service.visit.policy",
+                   "crm.service.article.tag"]
         callcenter = ["crm.callcenter.call", "crm.callcenter.queue",
                       "crm.callcenter.script", "crm.callcenter.call.list",
-                      "crm.callcenter.ivr.menu", "crm.callcenter.skill"]
-        marketing = ["utm.campaign", "crm.marketing.segment", "crm.marketing.send"]
+                      "crm.callcenter.ivr.menu", "crm.callcenter.skill",
+                      "crm.callcenter.event", "crm.callcenter.dial.log",
+                      "crm.callcenter.cdr.import", "crm.callcenter.agent.status.log",
+                      "crm.callcenter.extension", "crm.callcenter.call.list.entry"]
+        marketing = ["utm.campaign", "crm.marketing.segment", "crm.marketing.send",
+                     "crm.care.action",
+                     "crm.marketing.segment.snapshot", "crm.marketing.send.member",
+                     "crm.sms.message"]
         config = ["crm.dictionary", "crm.pool", "crm.care.rule",
                   "crm.quote.approval.rule", "crm.sms.gateway",
-                  "crm.callcenter.connection"]
+                  "crm.callcenter.connection", "crm.login.log",
+                  "crm.login.session", "crm.care.holiday", "crm.consent",
+                  "crm.assignment.rule", "crm.lead.capture", "crm.recycle.bin"]
 
         def views(names):
             return [page for name in names for page in cls._views(name)]
@@ -392,7 +537,8 @@ class TestBrowserXss(BrowserCase):
                 "wait": ".o_crm_wallboard_queues"}]),
             (cls.marketing, views(marketing)),
             (cls.consultant, views(config) + cls._views("crm.dictionary.item",
-                                                        ("form",))),
+                                                        ("form",)) + cls._views(
+                "resource.calendar", ("form",))),
             (cls.agent_user, [{"name": "caller pop-up", "kind": "popup",
                                "token": TOKEN, "event": cls._ring()}]),
             (cls.portal, [

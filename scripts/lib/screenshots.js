@@ -35,7 +35,12 @@ async function login(browser, user, lang) {
     await page.goto(base + "/web/session/logout");
     await submitLogin(page, user);
   }
-  await page.waitForSelector("#oe_main_menu_navbar", {timeout: 30000});
+  try {
+    await page.waitForSelector("#oe_main_menu_navbar", {timeout: 30000});
+  } catch (e) {
+    console.error("Logging in as " + user + " ended at " + page.url());
+    throw e;
+  }
   return page;
 }
 

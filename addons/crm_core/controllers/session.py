@@ -1,9 +1,23 @@
-"""Logging out ends the session in the sessions list; the login page says why a
-login was refused (locked out, password below the policy) instead of "Wrong
-login/password"."""
+"""Logging out ends the session in the sessions list, and logging in starts a new
+one there, even on a session id that was logged out (a browser gets its old
+session id back when a request still running at the logout answers after it);
+the login page says why a login was refused (locked out, password below the
+policy) instead of "Wrong login/password"."""
 from odoo import _, http
 from odoo.addons.web.controllers import main
 from odoo.http import request
+
+from ..rpc import client_info
+
+
+def _started():
+    """The request's session just logged in: a new entry of the sessions list."""
+    session = request.session
+    if session.uid and "crm.login.session" in request.registry:
+        ip, agent, __ = client_info()
+        # sudo: the sessions list is the system's; starts only this session
+        request.env["crm.login.session"].sudo()._crm_start(
+            session.sid, session.uid, ip, agent)
 
 
 class Session(main.Session):
@@ -15,12 +29,21 @@ class Session(main.Session):
             request.env["crm.login.session"].sudo()._crm_end(request.session.sid)
         return super(Session, self).logout(redirect=redirect)
 
+    @http.route()
+    def authenticate(self, db, login, password, base_location=None):
+        result = super(Session, self).authenticate(
+            db, login, password, base_location=base_location)
+        _started()
+        return result
+
 
 class Home(main.Home):
 
     @http.route()
     def web_login(self, redirect=None, **kw):
         response = super(Home, self).web_login(redirect=redirect, **kw)
+        if request.httprequest.method == "POST":
+            _started()
         login = request.params.get("login")
         qcontext = getattr(response, "qcontext", None)
         if request.httprequest.method == "POST" and login and qcontext \

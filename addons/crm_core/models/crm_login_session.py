@@ -92,6 +92,29 @@ class CrmLoginSession(models.Model):
         return True
 
     @api.model
+    def _crm_start(self, sid, uid, ip, user_agent):
+        """``sid`` logged in as ``uid``: a new entry. What the list held under that
+        session id (logged out, timed out, or another login) stays as history,
+        ended, under a key no session id gives."""
+        now = fields.Datetime.now()
+        key = session_key(sid)
+        self._crm_apart("""
+            UPDATE crm_login_session
+               SET session_key = session_key || ':' || id,
+                   state = CASE WHEN state = 'active' THEN 'logged_out'
+                                ELSE state END,
+                   end_date = COALESCE(end_date, %(now)s)
+             WHERE session_key = %(key)s;
+            INSERT INTO crm_login_session (user_id, session_key, ip, user_agent,
+                login_date, last_seen, state, create_uid, write_uid, create_date,
+                write_date)
+            VALUES (%(uid)s, %(key)s, %(ip)s, %(agent)s, %(now)s, %(now)s, 'active',
+                    %(uid)s, %(uid)s, %(now)s, %(now)s)
+            ON CONFLICT (session_key) DO NOTHING""", {
+            "uid": uid, "key": key, "ip": clip(ip), "agent": clip(user_agent),
+            "now": now})
+
+    @api.model
     def _crm_end(self, sid):
         """The user logged out."""
         self._crm_apart(

@@ -222,6 +222,28 @@ class TestLoginSecurity(HttpCase):
         self.assertEqual(sessions[0].revoked_by_id, self.crm_admin)
         self.assertFalse(Sessions.sudo().search([("session_key", "=", "x")]))
 
+    def test_logging_in_again_on_an_ended_session_id_works(self):
+        """A browser may get its old session id back after logging out (a request
+        still running at the logout answers after it and sets the old cookie):
+        logging in again with it starts a new entry instead of bouncing back to
+        the login page, and the old entry stays as it ended."""
+        user = self.user("login_again")
+        Sessions = self.env["crm.login.session"]
+        with self.served():
+            browser, __ = self.web_login("login_again", PASSWORD)
+            old = browser.cookies.get("session_id")
+            browser.get(self.base_url + "/web/session/logout", timeout=60)
+            again = requests.Session()
+            again.cookies.set("session_id", old)
+            self.assertEqual(self.web_login("login_again", PASSWORD, again)[1],
+                             user.id)
+            self.assertEqual({cookie.value for cookie in again.cookies
+                              if cookie.name == "session_id"}, {old})
+            self.assertIn("result", self.call(again, "res.partner", "search_count",
+                                              []))
+        sessions = Sessions.search([("user_id", "=", user.id)], order="id")
+        self.assertEqual(sessions.mapped("state"), ["logged_out", "active"])
+
     def test_the_log_is_read_by_the_crm_administrator_and_changed_by_nobody(self):
         with self.served():
             self.xmlrpc_login("login_rep", "wrong")

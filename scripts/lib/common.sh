@@ -184,6 +184,20 @@ PG_LOCAL_PORT=5432
 PG_DATA="$VAR/pg"
 PG_SOCK="$VAR/run"
 
+# Chinese fonts for the screenshots (without them chromium draws Chinese as boxes).
+ensure_cjk_fonts() {
+    fc-list :lang=zh 2>/dev/null | grep -q . && return
+    if is_root && command -v apt-get >/dev/null 2>&1; then
+        step "Installing fonts-noto-cjk (Chinese text in the screenshots)"
+        (apt-get install -y --no-install-recommends fonts-noto-cjk ||
+            { apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk; }) \
+            >"$LOG_DIR/apt-fonts-noto-cjk.log" 2>&1 ||
+            say "warning: could not install fonts-noto-cjk; Chinese shows as boxes."
+    else
+        say "warning: no Chinese font; Chinese shows as boxes: sudo apt-get install fonts-noto-cjk"
+    fi
+}
+
 as_pg_owner() {
     if is_root; then
         runuser -u "$PG_OS_USER" -- "$@"

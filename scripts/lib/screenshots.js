@@ -147,6 +147,7 @@ async function openMenu(page, xmlid) {
 
     page = await login(browser, "salesmanager", "en_US");
     await gotoMenu(page, "crm_core.crm_recycle_bin_menu");
+    await page.waitForSelector(".o_list_view", {timeout: 30000});
     await page.screenshot({path: path.join(out, "recycle-bin.png")});
 
     // a wrong password first, for the login log
@@ -156,9 +157,14 @@ async function openMenu(page, xmlid) {
     await stranger.fill("input[name=password]", "guess-1234");
     await Promise.all([stranger.waitForNavigation(), stranger.click("button[type=submit]")]);
     page = await login(browser, "admin", "en_US");
+    await page.addStyleTag({content: ".o_tooltip { display: none !important; }"});
     await gotoMenu(page, "crm_core.crm_core_audit_log_menu");
+    await page.waitForSelector(".o_list_view .o_data_row", {timeout: 30000});
+    await page.addStyleTag({content: ".o_tooltip { display: none !important; }"});
     await page.screenshot({path: path.join(out, "audit-log.png")});
     await gotoMenu(page, "crm_core.crm_core_login_log_menu");
+    await page.waitForSelector(".o_list_view .o_data_row", {timeout: 30000});
+    await page.addStyleTag({content: ".o_tooltip { display: none !important; }"});
     await page.screenshot({path: path.join(out, "login-log.png")});
     await gotoMenu(page, "crm_core.crm_core_data_scope_menu");
     await page.addStyleTag({content: ".o_tooltip { display: none !important; }"});
@@ -166,7 +172,7 @@ async function openMenu(page, xmlid) {
     await page.goto(base + "/web#model=res.users&view_type=list&action=base.action_res_users");
     await page.waitForSelector(".o_list_view", {timeout: 30000});
     await page.click("td:has-text('陈静 Chen Jing')");
-    await page.waitForSelector(".o_form_view", {timeout: 30000});
+    await page.waitForSelector(".o_form_view", {timeout: 60000});
     await page.waitForTimeout(1000);
     await page.screenshot({path: path.join(out, "user-roles.png"), fullPage: true});
   } finally {

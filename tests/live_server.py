@@ -150,6 +150,22 @@ class LiveFixtures:
     ADMIN = ("admin", "admin")
 
     @classmethod
+    def start_with_fixtures(cls, name):
+        """Start a server named ``name`` and make the class's ``_fixtures``;
+        stop it all if that fails."""
+        cls.server = LiveServer(name).__enter__()
+        cls.created = []
+        try:
+            cls._fixtures()
+        except Exception:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def _fixtures(cls):
+        """The test's records (``make``)."""
+
+    @classmethod
     def admin(cls, model, method, args, kwargs=None):
         uid = getattr(cls, "admin_uid", None)
         if uid is None or getattr(cls, "admin_server", None) is not cls.server:

@@ -12,7 +12,7 @@ import threading
 import unittest
 import xmlrpc.client
 
-from .live_server import LiveFixtures, LiveServer
+from .live_server import LiveFixtures
 
 WRITERS = 20
 PASSWORD = "Concurrency-Test-77"
@@ -61,13 +61,7 @@ class TestConcurrentUsers(LiveFixtures, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = LiveServer("concurrency").__enter__()
-        cls.created = []  # (model, ids), removed in reverse order
-        try:
-            cls._fixtures()
-        except Exception:
-            cls.tearDownClass()
-            raise
+        cls.start_with_fixtures("concurrency")
 
     @classmethod
     def tearDownClass(cls):

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import requests
 
-from .live_server import LiveFixtures, LiveServer
+from .live_server import LiveFixtures
 
 PASSWORD = "Retry-Test-Pass-42"
 SEQUENCE = "crm_test_retry_attempts"
@@ -65,13 +65,7 @@ class TestSideEffectsOnce(LiveFixtures, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.pbx = FakePbx()
-        cls.server = LiveServer("retry").__enter__()
-        cls.created = []
-        try:
-            cls._fixtures()
-        except Exception:
-            cls.tearDownClass()
-            raise
+        cls.start_with_fixtures("retry")
 
     @classmethod
     def tearDownClass(cls):

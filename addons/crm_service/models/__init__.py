@@ -28,6 +28,8 @@ from . import crm_service_complaint_level
 from . import crm_service_compensation_policy
 from . import crm_service_compensation_tier
 from . import crm_service_compensation
+from . import crm_service_compensation_decision
+from . import crm_service_compensation_payout
 from . import crm_service_compensation_approval
 from . import crm_service_coupon
 from . import crm_service_visit_policy

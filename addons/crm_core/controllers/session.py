@@ -15,9 +15,9 @@ def _started():
     session = request.session
     if session.uid and "crm.login.session" in request.registry:
         ip, agent, __ = client_info()
-        # sudo: the sessions list is the system's; starts only this session
-        request.env["crm.login.session"].sudo()._crm_start(
-            session.sid, session.uid, ip, agent)
+        sessions = request.env["crm.login.session"].sudo()  # sudo: system's list
+        # starts only this session
+        sessions._crm_start(session.sid, session.uid, ip, agent)
 
 
 class Session(main.Session):
@@ -25,8 +25,8 @@ class Session(main.Session):
     @http.route()
     def logout(self, redirect="/web"):
         if request.session.uid and "crm.login.session" in request.registry:
-            # sudo: the sessions list is the system's; ends only this session
-            request.env["crm.login.session"].sudo()._crm_end(request.session.sid)
+            sessions = request.env["crm.login.session"].sudo()  # sudo: system's list
+            sessions._crm_end(request.session.sid)  # ends only this session
         return super(Session, self).logout(redirect=redirect)
 
     @http.route()
@@ -48,8 +48,8 @@ class Home(main.Home):
         qcontext = getattr(response, "qcontext", None)
         if request.httprequest.method == "POST" and login and qcontext \
                 and qcontext.get("error") and "crm.login.log" in request.registry:
-            # sudo: the log is the system's; the page reads why this login failed
-            last = request.env["crm.login.log"].sudo().search(
+            # the page reads why this login failed
+            last = request.env["crm.login.log"].sudo().search(  # sudo: system's log
                 [("login", "=", login)], limit=1)
             if last.result == "locked":
                 minutes = last._crm_setting("crm_core.login_lockout_minutes")

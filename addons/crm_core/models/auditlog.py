@@ -48,12 +48,12 @@ class AuditlogRule(models.Model):
             record = create_full.origin(self, vals, **kwargs)
             names = rule_model.get_auditlog_fields(self)
             # sudo: the log holds every audited field, readable by the user or not
-            snapshot = record.sudo()
+            snapshot = record.sudo()  # sudo: see above
             new_values = {record.id: {
                 name: field.convert_to_read(snapshot[name], snapshot)
                 for name, field in record._fields.items() if name in names}}
             # sudo: see above
-            rule_model.sudo().create_logs(
+            rule_model.sudo().create_logs(  # sudo: see above
                 self.env.uid, self._name, record.ids, "create", None, new_values,
                 {"log_type": log_type})
             return record
@@ -87,10 +87,11 @@ class AuditlogRule(models.Model):
         create per log and per line."""
         cr = self.env.cr
         # sudo: the audit trail is written by the system, not the user
-        model = self.env["ir.model"].sudo().browse(
+        model = self.env["ir.model"].sudo().browse(  # sudo: see above
             self.pool._auditlog_model_cache[res_model])
         # sudo: see above
-        names = dict(self.env[res_model].sudo().browse(list(changes)).name_get())
+        audited = self.env[res_model].sudo()  # sudo: see above
+        names = dict(audited.browse(list(changes)).name_get())
         request_id = self.env["auditlog.http.request"].current_http_request()
         session_id = self.env["auditlog.http.session"].current_http_session()
         rows = [(str(names.get(res_id) or "")[:64], model.id, res_id, method, uid,
@@ -151,11 +152,11 @@ class AuditlogRule(models.Model):
             self.pool, "_auditlog_model_cache", {})
         self.pool._auditlog_model_cache.setdefault(records._name, model_id)
         # sudo: the audit trail is written by the system, not the user
-        request = self.env["auditlog.http.request"].sudo()
+        request = self.env["auditlog.http.request"].sudo()  # sudo: see above
         # sudo: see above
-        session = self.env["auditlog.http.session"].sudo()
+        session = self.env["auditlog.http.session"].sudo()  # sudo: see above
         # sudo: the log is the system's, written for any user who exports
-        self.env["auditlog.log"].sudo().create({
+        self.env["auditlog.log"].sudo().create({  # sudo: see above
             "name": (_("%(count)s records: %(columns)s") % {
                 "count": len(records), "columns": ", ".join(columns)})[:64],
             "model_id": model_id,
@@ -224,7 +225,7 @@ def _relation_texts(rule, model, changes, old_values, new_values):
             for res_id in changes:
                 ids.update((values.get(res_id) or {}).get(fname) or ())
         # sudo: names of the linked records as the log records them
-        related = rule.env[field["relation"]].sudo()
+        related = rule.env[field["relation"]].sudo()  # sudo: see above
         existing = related.browse(related._search([("id", "in", list(ids))]))
         found = dict(existing.name_get())
 

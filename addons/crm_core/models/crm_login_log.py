@@ -54,8 +54,8 @@ class CrmLoginLog(models.Model):
 
     @api.model
     def _crm_setting(self, key):
-        # sudo: a system parameter; only its bounded value is used
-        return setting(self.env["ir.config_parameter"].sudo().get_param(key), key)
+        params = self.env["ir.config_parameter"].sudo()  # sudo: system parameter
+        return setting(params.get_param(key), key)  # only its bounded value
 
     @api.model
     def _crm_window_start(self):

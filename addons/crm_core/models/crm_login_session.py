@@ -141,8 +141,9 @@ class CrmLoginSession(models.Model):
         active = self.filtered(lambda session: session.state == "active")
         # sudo: the sessions are the system's bookkeeping; the administrator
         # only reads them
-        active.sudo().write({"state": "revoked", "end_date": fields.Datetime.now(),
-                             "revoked_by_id": self.env.uid})
+        active.sudo().write({  # sudo: see above
+            "state": "revoked", "end_date": fields.Datetime.now(),
+            "revoked_by_id": self.env.uid})
         return True
 
     @api.model

@@ -73,8 +73,8 @@ class CrmRecycleBin(models.Model):
     def _compute_related_count(self):
         # sudo: the count, not the data, of a field kept for the restore
         for entry in self:
-            # sudo: counts rows the entry keeps; names none
-            entry.related_count = len(entry.sudo()._related_rows())
+            kept = entry.sudo()._related_rows()  # sudo: counted, never shown
+            entry.related_count = len(kept)
 
     # --- CRUD ------------------------------------------------------------------
 
@@ -88,7 +88,7 @@ class CrmRecycleBin(models.Model):
         self._check_manager()
         # sudo: the deleted records are hidden from everyone by their models'
         # rules; the user's right to purge them was checked above
-        self.sudo()._purge(raise_errors=True)
+        self.sudo()._purge(raise_errors=True)  # sudo: see above
         return True
 
     # --- actions ---------------------------------------------------------------
@@ -101,7 +101,7 @@ class CrmRecycleBin(models.Model):
         self._check_manager()
         user = self.env.user
         # sudo: as for the purge; the right to restore was checked above
-        for entry in self.sudo():
+        for entry in self.sudo():  # sudo: see above
             entry._restore(user)
         return True
 
@@ -115,7 +115,7 @@ class CrmRecycleBin(models.Model):
     @api.model
     def _retention_days(self):
         # sudo: a setting every user's bin shows
-        value = self.env["ir.config_parameter"].sudo().get_param(
+        value = self.env["ir.config_parameter"].sudo().get_param(  # sudo: see above
             RETENTION_PARAM, str(DEFAULT_RETENTION_DAYS))
         try:
             return max(int(value), 0)
@@ -154,7 +154,7 @@ class CrmRecycleBin(models.Model):
         activities = self.env["mail.activity"]
         if "activity_ids" in records._fields:
             # sudo: the deleted records' activities, whoever they are for
-            activities = activities.sudo().search([
+            activities = activities.sudo().search([  # sudo: see above
                 ("res_model", "=", records._name), ("res_id", "in", everything.ids)])
         by_record = {}
         for activity in activities:
@@ -181,11 +181,11 @@ class CrmRecycleBin(models.Model):
                                              for vals in by_record.get(i, [])]),
             })
         # sudo: the delete workflow writes the entries; users only read them
-        Bin = self.sudo()
+        Bin = self.sudo()  # sudo: see above
         for vals in vals_list:
             Bin.create(vals)
         # sudo: hiding them recomputes what depends on them, whoever may write it
-        everything.sudo()._crm_recycle_mark(now)
+        everything.sudo()._crm_recycle_mark(now)  # sudo: see above
         activities.unlink()
 
     def _related_rows(self):
@@ -265,7 +265,7 @@ class CrmRecycleBin(models.Model):
         limit = fields.Datetime.to_string(
             fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=days))
         # sudo: the job purges every company's bin
-        self.sudo().search([("deleted_at", "<=", limit)])._purge()
+        self.sudo().search([("deleted_at", "<=", limit)])._purge()  # sudo: see above
 
 
 def _activity_values(activity):

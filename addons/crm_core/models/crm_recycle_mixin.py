@@ -115,7 +115,7 @@ class CrmRecycleMixin(models.AbstractModel):
         """Delete for real and roll back: what the database or a model refuses is
         refused now, as a real delete would be."""
         # sudo: a trial of the delete the user may do (rights checked), rolled back
-        trial = self.sudo()._crm_purging()
+        trial = self.sudo()._crm_purging()  # sudo: see above
         try:
             with self.env.cr.savepoint():
                 trial.unlink()
@@ -143,18 +143,19 @@ class CrmRecycleMixin(models.AbstractModel):
         cr = self.env.cr
         if deleted_at:
             query = sql.SQL("UPDATE {} SET crm_deleted_at = %s{} WHERE id IN %s")
-            cr.execute(query.format(table, sql.SQL(", active = FALSE" if has_active
-                                                   else "")),
-                       (deleted_at, tuple(self.ids)))
+            also = sql.SQL(", active = FALSE" if has_active else "")
+            # sql-safe: an Identifier and constant SQL; the values are parameters
+            cr.execute(query.format(table, also), (deleted_at, tuple(self.ids)))
         else:
             groups = {}
             for record_id in self.ids:
                 groups.setdefault(bool((actives or {}).get(record_id, True)),
                                   []).append(record_id)
             query = sql.SQL("UPDATE {} SET crm_deleted_at = NULL{} WHERE id IN %s")
+            also = sql.SQL(", active = %s" if has_active else "")
             for active, ids in groups.items():
-                cr.execute(query.format(table, sql.SQL(", active = %s" if has_active
-                                                       else "")),
+                # sql-safe: an Identifier and constant SQL; the values are parameters
+                cr.execute(query.format(table, also),
                            ((active,) if has_active else ()) + (tuple(ids),))
         names = ["crm_deleted_at"] + (["active"] if has_active else [])
         self.invalidate_cache(names, self.ids)

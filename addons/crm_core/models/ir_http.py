@@ -20,7 +20,8 @@ class IrHttp(models.AbstractModel):
             ip, agent, __ = client_info()
             path = request.httprequest.path
             # sudo: the sessions list is the system's; checks this session only
-            Sessions = request.env(user=session.uid)["crm.login.session"].sudo()
+            env = request.env(user=session.uid)
+            Sessions = env["crm.login.session"].sudo()  # sudo: see above
             if not Sessions._crm_check_request(
                     session.sid, session.uid, ip, agent,
                     not path.startswith(BACKGROUND_PATHS)):

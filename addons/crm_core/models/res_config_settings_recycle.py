@@ -25,6 +25,6 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         res = super(ResConfigSettings, self).set_values()
         # sudo: settings are saved by administrators (Settings is theirs)
-        self.env["ir.config_parameter"].sudo().set_param(
+        self.env["ir.config_parameter"].sudo().set_param(  # sudo: see above
             RETENTION_PARAM, str(max(self.crm_recycle_retention_days, 0)))
         return res

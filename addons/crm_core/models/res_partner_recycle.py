@@ -19,18 +19,19 @@ class ResPartner(models.Model):
     def _crm_recycle_eligible(self):
         """Not a user's own partner: Odoo refuses to delete those."""
         # sudo: whether a login uses the partner, not the login's data
-        with_users = self.sudo().with_context(active_test=False).filtered("user_ids")
+        every = self.sudo().with_context(active_test=False)  # sudo: see above
+        with_users = every.filtered("user_ids")
         return self - self.browse(with_users.ids)
 
     @api.multi
     def _crm_recycle_related(self):
         # sudo: the contacts of a company the user deletes, hidden with it
-        children = self.sudo().search([("id", "child_of", self.ids),
+        children = self.sudo().search([("id", "child_of", self.ids),  # sudo: see above
                                        ("id", "not in", self.ids)])
         children = self.browse(children.ids)._crm_recycle_eligible()
         related = {}
         # sudo: the company's contacts go with it, as unlink cascades them
-        for child in children.sudo():
+        for child in children.sudo():  # sudo: see above
             top = child.parent_id
             while top and top.id not in self.ids:
                 top = top.parent_id
